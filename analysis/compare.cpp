@@ -1,0 +1,92 @@
+#include "analysis/compare.hpp"
+
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+namespace fleetsim::analysis {
+
+MeanCI mean_ci95(const std::vector<double>& x) {
+  MeanCI c;
+  c.n = x.size();
+  if (x.empty()) return c;
+  double sum = 0;
+  for (double v : x) sum += v;
+  c.mean = sum / static_cast<double>(x.size());
+  if (x.size() < 2) return c;
+  double ss = 0;
+  for (double v : x) ss += (v - c.mean) * (v - c.mean);
+  const double sd = std::sqrt(ss / static_cast<double>(x.size() - 1));
+  boost::math::students_t t(static_cast<double>(x.size() - 1));
+  c.half_width = boost::math::quantile(t, 0.975) * sd / std::sqrt(static_cast<double>(x.size()));
+  return c;
+}
+
+namespace {
+std::vector<double> metric_samples(const VariantResult& v, std::size_t m) {
+  std::vector<double> out;
+  for (const auto& s : v.per_seed) out.push_back(headline_metrics(s)[m].second);
+  return out;
+}
+std::string cell(const MeanCI& c) {
+  char b[96];
+  const double a = std::abs(c.mean);
+  const char* fmt = a >= 1000 ? "%.0f" : a >= 10 ? "%.1f" : "%.3f";
+  char m[32], h[32];
+  std::snprintf(m, sizeof m, fmt, c.mean);
+  std::snprintf(h, sizeof h, fmt, c.half_width);
+  if (c.n > 1) std::snprintf(b, sizeof b, "%s ± %s", m, h);
+  else std::snprintf(b, sizeof b, "%s", m);
+  return b;
+}
+// Display width of UTF-8 text (± is two bytes, one column).
+std::size_t columns(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+}  // namespace
+
+void print_comparison(std::ostream& out, const std::vector<VariantResult>& variants) {
+  if (variants.empty() || variants[0].per_seed.empty()) return;
+  const auto names = headline_metrics(variants[0].per_seed[0]);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header{"metric"};
+  for (const auto& v : variants) header.push_back(v.label);
+  rows.push_back(header);
+  for (std::size_t m = 0; m < names.size(); ++m) {
+    std::vector<std::string> row{names[m].first};
+    for (const auto& v : variants) row.push_back(cell(mean_ci95(metric_samples(v, m))));
+    rows.push_back(row);
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], columns(r[c]));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t c = 0; c < rows[i].size(); ++c) {
+      out << (c ? "  " : "") << rows[i][c];
+      if (c + 1 < rows[i].size()) out << std::string(width[c] - columns(rows[i][c]), ' ');
+    }
+    out << "\n";
+    if (i == 0) {
+      std::size_t total = 0;
+      for (auto w : width) total += w + 2;
+      out << std::string(total - 2, '-') << "\n";
+    }
+  }
+  out << "(mean ± 95% Student-t half-width over " << variants[0].per_seed.size()
+      << " seed(s); every variant saw the same arrivals)\n";
+}
+
+void write_comparison_csv(const std::string& path, const std::vector<VariantResult>& variants) {
+  std::ofstream out(path);
+  out.precision(17);
+  out << "variant,seed,metric,value\n";
+  for (const auto& v : variants)
+    for (const auto& s : v.per_seed)
+      for (const auto& [name, value] : headline_metrics(s))
+        out << '"' << v.label << "\"," << s.seed << ',' << name << ',' << value << '\n';
+}
+
+}  // namespace fleetsim::analysis

@@ -1,0 +1,92 @@
+#include "analysis/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fleetsim::analysis {
+
+using world::JobStatus;
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double h = (static_cast<double>(v.size()) - 1) * q;
+  const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+Percentiles percentiles(std::vector<double> v) {
+  Percentiles p;
+  p.count = v.size();
+  if (v.empty()) return p;
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  p.mean = sum / static_cast<double>(v.size());
+  p.p50 = percentile(v, 0.50);
+  p.p90 = percentile(v, 0.90);
+  p.p99 = percentile(v, 0.99);
+  p.max = v.back();
+  return p;
+}
+
+Summary summarize(const world::RunResult& r) {
+  Summary s;
+  s.scenario = r.scenario_name;
+  s.seed = r.seed;
+  s.simulated_s = sim::to_seconds(r.end);
+  s.horizon_reached = r.horizon_reached;
+  s.events = r.events;
+  s.preemptions = r.preemptions;
+  s.jobs_total = r.jobs.size();
+  std::vector<double> waits, jcts;
+  for (std::size_t i = 0; i < r.jobs.size(); ++i) {
+    const auto& j = r.jobs[i];
+    const auto& rec = r.records[i];
+    switch (rec.status) {
+      case JobStatus::not_arrived: s.jobs_not_arrived++; break;
+      case JobStatus::queued: s.jobs_queued++; break;
+      case JobStatus::running:
+      case JobStatus::terminating: s.jobs_running++; break;
+      case JobStatus::succeeded: s.jobs_succeeded++; break;
+    }
+    if (rec.first_start >= 0) waits.push_back(sim::to_seconds(rec.first_start - j.submit));
+    if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
+    s.cost_by_team[j.team.empty() ? "(none)" : j.team] += rec.cost_usd;
+  }
+  s.jobs_arrived = s.jobs_total - s.jobs_not_arrived;
+  s.wait_s = percentiles(std::move(waits));
+  s.jct_s = percentiles(std::move(jcts));
+  s.nodes = r.cluster.nodes().size();
+  s.gpus = r.cluster.gpus_total();
+  for (const auto& n : r.cluster.nodes()) {
+    const auto& b = r.bills[n.id];
+    s.gpu_seconds_provisioned += n.allocatable.gpus * b.lifetime_s;
+    s.gpu_seconds_allocated += b.allocated_gpu_seconds;
+    s.cost_total += b.cost_usd;
+    s.cost_allocated += b.allocated_usd;
+    s.cost_idle += b.idle_usd;
+    s.cost_by_pool[r.cluster.pools()[n.pool].name] += b.cost_usd;
+  }
+  s.gpu_allocation = s.gpu_seconds_provisioned > 0 ? s.gpu_seconds_allocated / s.gpu_seconds_provisioned : 0;
+  s.cost_per_gpu_hour_used = s.gpu_seconds_allocated > 0 ? s.cost_total / (s.gpu_seconds_allocated / 3600) : 0;
+  return s;
+}
+
+std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
+  return {{"cost_usd", s.cost_total},
+          {"idle_cost_usd", s.cost_idle},
+          {"gpu_allocation", s.gpu_allocation},
+          {"jobs_succeeded", static_cast<double>(s.jobs_succeeded)},
+          {"jobs_queued_at_end", static_cast<double>(s.jobs_queued)},
+          {"wait_mean_s", s.wait_s.mean},
+          {"wait_p50_s", s.wait_s.p50},
+          {"wait_p99_s", s.wait_s.p99},
+          {"jct_p50_s", s.jct_s.p50},
+          {"jct_p99_s", s.jct_s.p99},
+          {"preemptions", static_cast<double>(s.preemptions)},
+          {"simulated_h", s.simulated_s / 3600}};
+}
+
+}  // namespace fleetsim::analysis

@@ -1,0 +1,50 @@
+#pragma once
+// Headline metrics of a run, computed from its RunResult: what the terminal
+// summary, summary.json and `fleetsim compare` report.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "world/run_result.hpp"
+
+namespace fleetsim::analysis {
+
+struct Percentiles {
+  std::size_t count = 0;
+  double mean = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+// Linear interpolation between order statistics (Hyndman-Fan type 7).
+double percentile(std::vector<double> sorted_values, double q);
+Percentiles percentiles(std::vector<double> values);
+
+struct Summary {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  double simulated_s = 0;
+  bool horizon_reached = false;
+  std::uint64_t events = 0;
+  // Jobs
+  std::size_t jobs_total = 0, jobs_arrived = 0, jobs_succeeded = 0, jobs_running = 0, jobs_queued = 0;
+  std::size_t jobs_not_arrived = 0;
+  std::uint64_t preemptions = 0;
+  Percentiles wait_s;  // first start - submit, over jobs that started
+  Percentiles jct_s;   // completion - submit, over jobs that finished
+  // Capacity
+  std::size_t nodes = 0;
+  std::int64_t gpus = 0;
+  double gpu_seconds_provisioned = 0, gpu_seconds_allocated = 0;
+  double gpu_allocation = 0;  // allocated / provisioned
+  // Cost (USD)
+  double cost_total = 0, cost_allocated = 0, cost_idle = 0;
+  std::map<std::string, double> cost_by_pool;
+  std::map<std::string, double> cost_by_team;
+  double cost_per_gpu_hour_used = 0;  // total / allocated GPU-hours
+};
+
+Summary summarize(const world::RunResult& r);
+
+// The numbers compare tables and sweeps use, by name.
+std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s);
+
+}  // namespace fleetsim::analysis

@@ -1,0 +1,50 @@
+#include "analysis/terminal_summary.hpp"
+
+#include <cstdio>
+#include <string>
+
+namespace fleetsim::analysis {
+
+std::string human_duration(double s) {
+  char b[32];
+  if (s < 60) std::snprintf(b, sizeof b, "%.0fs", s);
+  else if (s < 3600) std::snprintf(b, sizeof b, "%.1fm", s / 60);
+  else if (s < 86400 * 2) std::snprintf(b, sizeof b, "%.1fh", s / 3600);
+  else std::snprintf(b, sizeof b, "%.1fd", s / 86400);
+  return b;
+}
+
+namespace {
+std::string money(double usd) {
+  char b[32];
+  std::snprintf(b, sizeof b, "$%.2f", usd);
+  return b;
+}
+std::string pct(double f) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f%%", 100 * f);
+  return b;
+}
+}  // namespace
+
+void print_summary(std::ostream& out, const Summary& s) {
+  out << "fleetsim: " << s.scenario << " (seed " << s.seed << "), simulated " << human_duration(s.simulated_s)
+      << (s.horizon_reached ? " (stopped at the horizon)" : "") << "\n";
+  out << "  cluster     " << s.nodes << " nodes, " << s.gpus << " GPUs\n";
+  out << "  cost        " << money(s.cost_total) << " total: " << money(s.cost_allocated) << " used by jobs, "
+      << money(s.cost_idle) << " idle (" << pct(s.cost_total > 0 ? s.cost_idle / s.cost_total : 0) << ")\n";
+  for (const auto& [pool, c] : s.cost_by_pool) out << "              " << pool << ": " << money(c) << "\n";
+  out << "  GPUs        " << pct(s.gpu_allocation) << " of provisioned GPU-hours allocated ("
+      << static_cast<long long>(s.gpu_seconds_allocated / 3600) << " of "
+      << static_cast<long long>(s.gpu_seconds_provisioned / 3600) << " GPU-h)\n";
+  out << "  jobs        " << s.jobs_succeeded << " of " << s.jobs_arrived << " arrived finished, " << s.jobs_running
+      << " running, " << s.jobs_queued << " queued";
+  if (s.jobs_not_arrived) out << ", " << s.jobs_not_arrived << " after the horizon";
+  out << "; " << s.preemptions << " preemptions\n";
+  out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
+      << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";
+  out << "  completion  p50 " << human_duration(s.jct_s.p50) << ", p90 " << human_duration(s.jct_s.p90) << ", p99 "
+      << human_duration(s.jct_s.p99) << " (submit to finish)\n";
+}
+
+}  // namespace fleetsim::analysis

@@ -1,0 +1,184 @@
+// fleetsim: simulate Kubernetes GPU clusters and compare policies.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/compare.hpp"
+#include "analysis/memory_recorder.hpp"
+#include "analysis/results_dir.hpp"
+#include "analysis/summary.hpp"
+#include "analysis/terminal_summary.hpp"
+#include "policies/placement/placement_policy.hpp"
+#include "policies/queueing/queue_policy.hpp"
+#include "scenario/scenario.hpp"
+#include "util/input_error.hpp"
+#include "version.hpp"
+#include "world/world.hpp"
+
+using namespace fleetsim;
+
+namespace {
+
+int cmd_run(const std::string& path, std::optional<std::uint64_t> seed, std::string out,
+            const std::vector<std::string>& sets, bool quiet) {
+  auto s = scenario::load_scenario(path, sets);
+  const std::uint64_t used_seed = seed.value_or(s.seed);
+  analysis::MemoryRecorder rec;
+  world::World w(s, used_seed, rec);
+  auto result = w.run({!quiet});
+  auto summary = analysis::summarize(result);
+  if (out.empty()) out = "results/" + s.name;
+  analysis::write_results(out, result, summary, rec);
+  if (!quiet) {
+    analysis::print_summary(std::cout, summary);
+    std::cout << "  results     " << out << "/ (summary.json, run.h5, jobs.csv)\n";
+  }
+  return 0;
+}
+
+int cmd_validate(const std::string& path, const std::vector<std::string>& sets) {
+  auto s = scenario::load_scenario(path, sets);
+  sim::NullRecorder rec;
+  world::World w(s, s.seed, rec);  // builds the cluster and workload: checks every job can fit
+  int nodes = 0;
+  for (const auto& p : s.pools) nodes += p.count;
+  std::cout << "ok: " << path << ": scenario '" << s.name << "', " << s.pools.size() << " pool(s), " << nodes
+            << " node(s), " << s.workload.size() << " workload source(s), queue " << s.scheduler.queue.name
+            << ", placement " << s.scheduler.placement.name << "\n";
+  return 0;
+}
+
+// "a.b=x,y" -> {"a.b=x", "a.b=y"}
+std::vector<std::string> expand_vary(const std::string& v) {
+  auto eq = v.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == v.size())
+    throw InputError("--vary " + v + ": expected path=value1,value2,... e.g. scheduler.placement=first-fit,best-fit");
+  std::vector<std::string> out;
+  std::string path = v.substr(0, eq), rest = v.substr(eq + 1);
+  std::size_t start = 0;
+  while (start <= rest.size()) {
+    auto comma = rest.find(',', start);
+    if (comma == std::string::npos) comma = rest.size();
+    out.push_back(path + "=" + rest.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+int cmd_compare(const std::string& path, const std::vector<std::string>& varies, int seeds,
+                const std::vector<std::string>& sets, const std::string& out) {
+  std::vector<std::vector<std::string>> combos{{}};
+  for (const auto& v : varies) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& c : combos)
+      for (const auto& a : expand_vary(v)) {
+        auto n = c;
+        n.push_back(a);
+        next.push_back(n);
+      }
+    combos = next;
+  }
+  // Validate every variant before running any.
+  std::vector<scenario::Scenario> scenarios;
+  for (const auto& c : combos) {
+    auto all = sets;
+    all.insert(all.end(), c.begin(), c.end());
+    scenarios.push_back(scenario::load_scenario(path, all));
+  }
+  std::vector<analysis::VariantResult> results;
+  for (std::size_t v = 0; v < combos.size(); ++v) {
+    analysis::VariantResult vr;
+    for (const auto& a : combos[v]) vr.label += (vr.label.empty() ? "" : " ") + a;
+    if (vr.label.empty()) vr.label = "baseline";
+    for (int k = 0; k < seeds; ++k) {
+      std::cerr << "\r  running " << vr.label << ", seed " << k + 1 << "/" << seeds << "          " << std::flush;
+      sim::NullRecorder rec;
+      world::World w(scenarios[v], scenarios[v].seed + static_cast<std::uint64_t>(k), rec);
+      vr.per_seed.push_back(analysis::summarize(w.run()));
+    }
+    results.push_back(std::move(vr));
+  }
+  std::cerr << "\r" << std::string(60, ' ') << "\r";
+  std::cout << "fleetsim compare: " << scenarios[0].name << "\n";
+  analysis::print_comparison(std::cout, results);
+  if (!out.empty()) {
+    std::filesystem::create_directories(out);
+    analysis::write_comparison_csv(out + "/compare.csv.partial", results);
+    std::filesystem::rename(out + "/compare.csv.partial", out + "/compare.csv");
+    std::cout << "per-seed values: " << out << "/compare.csv\n";
+  }
+  return 0;
+}
+
+template <class Interface>
+void list_registry(const char* kind) {
+  std::cout << kind << " policies:\n";
+  for (const auto& [name, e] : Registry<Interface>::instance().entries()) {
+    std::cout << "  " << name << "  " << e.description << "\n";
+    for (const auto& p : e.params)
+      std::cout << "      " << p.name << " (default " << p.default_value << "): " << p.help << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fleetsim " FLEETSIM_VERSION
+               ": a discrete-event simulator and capacity planner for Kubernetes GPU clusters.\n"
+               "Runs a scenario (cluster, workload, policies) and reports cost, GPU allocation, queue waits "
+               "and completion times."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(FLEETSIM_VERSION " (" FLEETSIM_GIT_COMMIT ")"));
+
+  std::string scenario_path, out;
+  std::vector<std::string> sets, varies;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+  int seeds = 1;
+
+  auto* run = app.add_subcommand("run", "Run a scenario and write its results directory.");
+  run->add_option("scenario", scenario_path, "scenario YAML file")->required();
+  run->add_option("--seed", seed, "master seed (default: the scenario's seed)");
+  run->add_option("--out", out, "results directory (default: results/<scenario name>)");
+  run->add_option("--set", sets, "override a scenario value: path=value, e.g. scheduler.placement=best-fit");
+  run->add_flag("--quiet,-q", quiet, "print nothing; only write the results");
+
+  auto* validate = app.add_subcommand("validate", "Check a scenario without running it.");
+  validate->add_option("scenario", scenario_path, "scenario YAML file")->required();
+  validate->add_option("--set", sets, "override a scenario value: path=value");
+
+  auto* compare = app.add_subcommand(
+      "compare", "Run variants of a scenario over several seeds and print a side-by-side table.");
+  compare->add_option("scenario", scenario_path, "scenario YAML file")->required();
+  compare->add_option("--vary", varies, "path=v1,v2,...: one variant per value (several --vary: all combinations)")
+      ->required();
+  compare->add_option("--seeds", seeds, "seeds per variant (scenario seed, seed+1, ...)")
+      ->check(CLI::Range(1, 10000));
+  compare->add_option("--set", sets, "override a scenario value in every variant: path=value");
+  compare->add_option("--out", out, "directory for compare.csv (per-seed values)");
+
+  auto* list = app.add_subcommand("list", "List the available policies and their parameters.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (*run) return cmd_run(scenario_path, seed, out, sets, quiet);
+    if (*validate) return cmd_validate(scenario_path, sets);
+    if (*compare) return cmd_compare(scenario_path, varies, seeds, sets, out);
+    if (*list) {
+      list_registry<policies::QueuePolicy>("queue");
+      list_registry<policies::PlacementPolicy>("placement");
+      return 0;
+    }
+  } catch (const InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "fleetsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

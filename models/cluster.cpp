@@ -1,0 +1,106 @@
+#include "models/cluster.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <stdexcept>
+
+namespace fleetsim::models {
+
+PoolId Cluster::add_pool(NodePool pool) {
+  pools_.push_back(std::move(pool));
+  return static_cast<PoolId>(pools_.size() - 1);
+}
+
+const GpuTopology* Cluster::topology_for(const InstanceType* t) {
+  for (auto& [type, topo] : topologies_)
+    if (type == t) return topo.get();
+  topologies_.emplace_back(t, std::make_shared<const GpuTopology>(GpuTopology::build(t->gpus, t->interconnect)));
+  return topologies_.back().second.get();
+}
+
+NodeId Cluster::add_node(PoolId pool, sim::SimTime now, int max_pods) {
+  const NodePool& p = pools_.at(pool);
+  Node n;
+  n.id = static_cast<NodeId>(nodes_.size());
+  n.pool = pool;
+  n.type = p.type;
+  n.topology = topology_for(p.type);
+  n.name = p.name + "-" + std::to_string(n.id);
+  n.allocatable = allocatable_for(*p.type, max_pods);
+  n.max_pods = max_pods;
+  n.free_gpu_mask = p.type->gpus >= 32 ? 0xFFFFFFFFu : ((1u << p.type->gpus) - 1u);
+  n.usd_per_hour = p.usd_per_hour;
+  n.launched = now;
+  nodes_.push_back(std::move(n));
+  free_hist_[p.type->gpus]++;
+  max_gpus_ = std::max(max_gpus_, p.type->gpus);
+  gpus_total_ += p.type->gpus;
+  return nodes_.back().id;
+}
+
+bool Cluster::fits(const Node& n, const PodSpec& p) const {
+  if (n.terminated != sim::kNever) return false;
+  if (static_cast<int>(n.pods.size()) >= n.max_pods) return false;
+  const int g = p.whole_gpus();
+  Resources need{p.cpu_milli, p.memory_mib, g};
+  if (!n.free().covers(need)) return false;
+  if (g > 0 && !p.accepts_model(n.gpu_model())) return false;
+  if (g > 0 && p.gpu_memory_mib > 0 && n.type->gpu_memory_gib > 0 &&
+      static_cast<double>(p.gpu_memory_mib) > n.type->gpu_memory_gib * 1024.0 * g)
+    return false;
+  return true;
+}
+
+void Cluster::histogram_move(int from_free, int to_free) {
+  free_hist_[from_free]--;
+  free_hist_[to_free]++;
+}
+
+std::uint32_t Cluster::bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_t priority,
+                            sim::SimTime now) {
+  Node& n = nodes_.at(id);
+  if (!fits(n, p)) throw std::logic_error("bind: pod does not fit on " + n.name);
+  const int g = p.whole_gpus();
+  std::uint32_t mask = 0;
+  if (g > 0) {
+    // Like the NVIDIA device plugin's preferred allocation: an NVLinked set first.
+    mask = g > 1 ? n.topology->nvlinked_subset(n.free_gpu_mask, g) : 0;
+    if (mask == 0) {
+      std::uint32_t free = n.free_gpu_mask;
+      for (int i = 0; i < g; ++i) {
+        std::uint32_t low = free & (~free + 1u);
+        mask |= low;
+        free &= ~low;
+      }
+    }
+  }
+  const int before = n.free().gpus;
+  Resources req{p.cpu_milli, p.memory_mib, g};
+  n.requested += req;
+  n.free_gpu_mask &= ~mask;
+  n.pods.push_back(BoundPod{ref, req, mask, priority, now});
+  histogram_move(before, n.free().gpus);
+  gpus_allocated_ += g;
+  return mask;
+}
+
+void Cluster::unbind(NodeId id, PodRef ref) {
+  Node& n = nodes_.at(id);
+  auto it = std::find_if(n.pods.begin(), n.pods.end(), [&](const BoundPod& b) { return b.ref == ref; });
+  if (it == n.pods.end()) throw std::logic_error("unbind: pod not on " + n.name);
+  const int before = n.free().gpus;
+  n.requested -= it->request;
+  n.free_gpu_mask |= it->gpu_mask;
+  gpus_allocated_ -= it->request.gpus;
+  *it = n.pods.back();
+  n.pods.pop_back();
+  histogram_move(before, n.free().gpus);
+}
+
+int Cluster::max_free_gpus() const {
+  for (int g = max_gpus_; g > 0; --g)
+    if (free_hist_[g] > 0) return g;
+  return 0;
+}
+
+}  // namespace fleetsim::models

@@ -1,0 +1,96 @@
+#pragma once
+// Nodes, node pools and what is bound where. Mechanics only: the Filter rule of
+// kube-scheduler's NodeResourcesFit (requests against allocatable, pod count) and
+// the device plugin's choice of GPU indices. Policies read a const Cluster.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/gpu_topology.hpp"
+#include "models/instance_catalog.hpp"
+#include "models/job.hpp"
+#include "models/resources.hpp"
+#include "sim/time.hpp"
+
+namespace fleetsim::models {
+
+using NodeId = std::uint32_t;
+using PoolId = std::uint32_t;
+
+struct PodRef {
+  JobId job = 0;
+  std::uint32_t pod = 0;
+  friend bool operator==(const PodRef&, const PodRef&) = default;
+};
+
+struct BoundPod {
+  PodRef ref;
+  Resources request;
+  std::uint32_t gpu_mask = 0;
+  std::int32_t priority = 0;
+  sim::SimTime start = 0;
+};
+
+struct NodePool {
+  std::string name;
+  const InstanceType* type = nullptr;
+  int count = 0;
+  double usd_per_hour = 0;
+};
+
+struct Node {
+  NodeId id = 0;
+  std::string name;
+  PoolId pool = 0;
+  const InstanceType* type = nullptr;
+  const GpuTopology* topology = nullptr;
+  Resources allocatable;
+  Resources requested;
+  int max_pods = 110;
+  std::uint32_t free_gpu_mask = 0;  // bit i set = GPU i free
+  std::vector<BoundPod> pods;
+  double usd_per_hour = 0;
+  sim::SimTime launched = 0;
+  sim::SimTime terminated = sim::kNever;
+
+  Resources free() const { return allocatable - requested; }
+  const std::string& gpu_model() const { return type->gpu_model; }
+};
+
+class Cluster {
+ public:
+  PoolId add_pool(NodePool pool);
+  NodeId add_node(PoolId pool, sim::SimTime now, int max_pods = 110);
+
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const Node& node(NodeId id) const { return nodes_[id]; }
+  const std::vector<NodePool>& pools() const { return pools_; }
+
+  // NodeResourcesFit Filter plus the GPU-model constraint.
+  bool fits(const Node& n, const PodSpec& p) const;
+  // Binds and returns the GPU indices taken (NVLink-connected where possible).
+  std::uint32_t bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_t priority, sim::SimTime now);
+  void unbind(NodeId id, PodRef ref);
+
+  // Largest free GPU count on any node: a pod needing more fits nowhere.
+  int max_free_gpus() const;
+  int max_gpus_per_node() const { return max_gpus_; }
+  std::int64_t gpus_total() const { return gpus_total_; }
+  std::int64_t gpus_allocated() const { return gpus_allocated_; }
+
+ private:
+  void histogram_move(int from_free, int to_free);
+  const GpuTopology* topology_for(const InstanceType* t);
+
+  std::vector<NodePool> pools_;
+  std::vector<Node> nodes_;
+  std::vector<std::pair<const InstanceType*, std::shared_ptr<const GpuTopology>>> topologies_;  // shared by copies
+  std::array<std::int64_t, 33> free_hist_{};  // nodes by free GPU count
+  int max_gpus_ = 0;
+  std::int64_t gpus_total_ = 0;
+  std::int64_t gpus_allocated_ = 0;
+};
+
+}  // namespace fleetsim::models

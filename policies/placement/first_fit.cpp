@@ -1,0 +1,23 @@
+// first-fit: the first node, in node order, that passes the NodeResourcesFit
+// filter. The simplest baseline and the fastest.
+#include "policies/placement/placement_policy.hpp"
+
+namespace fleetsim::policies {
+namespace {
+
+class FirstFit final : public PlacementPolicy {
+ public:
+  std::optional<models::NodeId> place(const models::PodSpec& pod, const models::Cluster& c) override {
+    if (pod.whole_gpus() > c.max_free_gpus()) return std::nullopt;
+    for (const auto& n : c.nodes())
+      if (c.fits(n, pod)) return n.id;
+    return std::nullopt;
+  }
+};
+
+const bool registered = PlacementRegistry::instance().add(
+    {"first-fit", "First node in node order that fits the pod.", {},
+     [](const Params&) { return std::make_unique<FirstFit>(); }});
+
+}  // namespace
+}  // namespace fleetsim::policies

@@ -1,0 +1,239 @@
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "models/workload/openb.hpp"
+#include "policies/placement/placement_policy.hpp"
+#include "policies/queueing/queue_policy.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/yaml_fields.hpp"
+#include "util/input_error.hpp"
+#include "util/suggest.hpp"
+
+namespace fleetsim::scenario {
+
+namespace fs = std::filesystem;
+
+std::string builtin_catalog_path() {
+  if (const char* d = std::getenv("FLEETSIM_DATA_DIR")) return std::string(d) + "/catalog/instances.csv";
+  return std::string(FLEETSIM_SOURCE_DIR) + "/data/catalog/instances.csv";
+}
+
+namespace {
+
+std::string resolve(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute() || base_dir.empty()) return p;
+  return (fs::path(base_dir) / p).lexically_normal().string();
+}
+
+template <class Interface>
+PolicyChoice parse_policy(const Fields& parent, const std::string& key, const std::string& fallback) {
+  PolicyChoice c{fallback, {}};
+  if (!parent.has(key)) return c;
+  YAML::Node n = parent.node(key);
+  const auto& reg = Registry<Interface>::instance();
+  YAML::Node name_node = n;
+  if (n.IsMap()) {
+    std::vector<std::string> allowed{"policy"};
+    std::string pname = n["policy"].IsDefined() && n["policy"].IsScalar() ? n["policy"].Scalar() : "";
+    const auto* entry = reg.find(pname);
+    if (entry)
+      for (const auto& p : entry->params) allowed.push_back(p.name);
+    Fields f(n, parent.file(), parent.field(key), allowed);
+    name_node = f.node("policy");
+  }
+  if (!name_node.IsScalar()) fail_at(name_node, parent.file(), parent.field(key), "a policy name");
+  c.name = name_node.Scalar();
+  const auto* entry = reg.find(c.name);
+  if (!entry)
+    fail_at(name_node, parent.file(), parent.field(key),
+            "one of " + join(reg.names(), ", ") + did_you_mean(c.name, reg.names()));
+  if (n.IsMap()) {
+    for (const auto& spec : entry->params) {
+      YAML::Node v = n[spec.name];
+      if (!v.IsDefined() || v.IsNull()) continue;
+      std::string text = v.IsScalar() ? v.Scalar() : "";
+      std::string expected = param_expectation_failure(spec, text);
+      if (!v.IsScalar() || !expected.empty())
+        fail_at(v, parent.file(), parent.field(key) + "." + spec.name, expected.empty() ? "a value" : expected);
+      c.params[spec.name] = text;
+    }
+  }
+  return c;
+}
+
+void parse_priority_classes(const Fields& root, Scenario& s) {
+  if (!root.has("priority_classes")) return;
+  YAML::Node list = root.node("priority_classes");
+  if (!list.IsSequence()) root.fail("priority_classes", "a list of {name, value}");
+  int defaults = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Fields f(list[i], s.file, "priority_classes[" + std::to_string(i) + "]",
+             {"name", "value", "preemption_policy", "global_default"});
+    models::PriorityClass pc;
+    pc.name = f.str("name");
+    if (pc.name.rfind("system-", 0) == 0) f.fail("name", "a name not starting with 'system-' (reserved)");
+    pc.value = static_cast<std::int32_t>(f.integer("value", -2147483648LL, models::kMaxUserPriority));
+    pc.preempts = f.one_of("preemption_policy", {"PreemptLowerPriority", "Never"}, "PreemptLowerPriority") ==
+                  "PreemptLowerPriority";
+    pc.global_default = f.boolean("global_default", false);
+    defaults += pc.global_default;
+    if (defaults > 1) f.fail("global_default", "at most one class with global_default: true");
+    if (s.priority_classes.find(pc.name)) f.fail("name", "a name not used by an earlier class");
+    s.priority_classes.classes[pc.name] = pc;
+  }
+}
+
+void parse_catalog(const Fields& root, const std::string& base_dir, Scenario& s) {
+  std::string c = root.str("catalog", "builtin");
+  std::string path = c == "builtin" ? builtin_catalog_path() : resolve(base_dir, c);
+  if (!fs::exists(path)) root.fail("catalog", "'builtin' or the path of an instance catalog CSV that exists");
+  s.catalog = models::InstanceCatalog::load_csv(path);
+}
+
+std::map<std::string, double> price_map(const Fields& f, const std::string& key) {
+  std::map<std::string, double> out;
+  if (!f.has(key)) return out;
+  YAML::Node m = f.node(key);
+  if (!m.IsMap()) f.fail(key, "a mapping from GPU model to USD per hour");
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    const std::string model = it->first.Scalar();
+    std::vector<std::string> allowed;
+    for (auto jt = m.begin(); jt != m.end(); ++jt) allowed.push_back(jt->first.Scalar());
+    out[model] = Fields(m, f.file(), f.field(key), allowed).number(model, 0, 1e6);
+  }
+  return out;
+}
+
+// Alibaba openb node lists: nodes of equal shape become one pool, in the order
+// the file lists them (first-fit results depend on node order).
+void parse_openb_nodes(const Fields& cluster, const std::string& base_dir, Scenario& s) {
+  Fields f(cluster.node("openb_nodes"), s.file, cluster.field("openb_nodes"),
+           {"file", "usd_per_gpu_hour", "usd_per_cpu_node_hour", "interconnect"});
+  const auto nodes = models::load_openb_nodes(resolve(base_dir, f.str("file")));
+  const auto gpu_price = price_map(f, "usd_per_gpu_hour");
+  const std::string ic = f.one_of("interconnect", {"pcie", "nvlink", "nvswitch"}, "pcie");
+  std::map<std::string, std::uint32_t> pool_of;
+  for (const auto& n : nodes) {
+    std::string model = n.gpus > 0 ? n.model : "cpu";
+    std::string type = "openb-" + model + "-" + std::to_string(n.gpus) + "g-" + std::to_string(n.cpu_milli / 1000) +
+                       "c-" + std::to_string(n.memory_mib / 1024) + "gi";
+    auto it = pool_of.find(type);
+    if (it == pool_of.end()) {
+      double price = 0;
+      if (n.gpus > 0) {
+        auto p = gpu_price.find(n.model);
+        if (p == gpu_price.end())
+          f.fail("usd_per_gpu_hour", "a price for GPU model '" + n.model + "' (used by node " + n.name + ")");
+        price = p->second * n.gpus;
+      } else {
+        price = f.number("usd_per_cpu_node_hour", 0, 1e6);
+      }
+      models::InstanceType t;
+      t.name = type;
+      t.cloud = "alibaba-openb";
+      t.gpu_model = n.gpus > 0 ? n.model : "";
+      t.gpus = n.gpus;
+      t.vcpu = static_cast<int>(n.cpu_milli / 1000);
+      t.memory_gib = static_cast<double>(n.memory_mib) / 1024.0;
+      t.interconnect = ic == "nvswitch" ? models::Interconnect::nvswitch
+                       : ic == "nvlink" ? models::Interconnect::nvlink
+                                        : models::Interconnect::pcie;
+      t.ondemand_usd_per_hour = price;
+      t.price_source = "scenario " + s.file + " (" + f.field("usd_per_gpu_hour") + ")";
+      t.reserve_system = false;
+      s.catalog.add(t);
+      it = pool_of.emplace(type, static_cast<std::uint32_t>(s.pools.size())).first;
+      s.pools.push_back(PoolSpec{type, type, 0, price, 110});
+    }
+    s.pools[it->second].count++;
+    s.node_order.push_back(it->second);
+  }
+}
+
+void parse_cluster(const Fields& root, const std::string& base_dir, Scenario& s) {
+  Fields c(root.node("cluster"), s.file, "cluster", {"pools", "openb_nodes"});
+  if (c.has("openb_nodes")) parse_openb_nodes(c, base_dir, s);
+  if (c.has("pools")) {
+    if (!s.node_order.empty()) c.fail("pools", "either pools or openb_nodes, not both");
+    YAML::Node list = c.node("pools");
+    if (!list.IsSequence() || list.size() == 0) c.fail("pools", "a non-empty list of node pools");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      Fields f(list[i], s.file, "cluster.pools[" + std::to_string(i) + "]",
+               {"name", "instance_type", "count", "usd_per_hour", "max_pods"});
+      PoolSpec p;
+      p.name = f.str("name");
+      for (const auto& q : s.pools)
+        if (q.name == p.name) f.fail("name", "a pool name not used by an earlier pool");
+      p.instance_type = f.str("instance_type");
+      const auto* t = s.catalog.find(p.instance_type);
+      if (!t)
+        f.fail("instance_type", "an instance type of catalog " + s.catalog.source() +
+                                    did_you_mean(p.instance_type, s.catalog.names()));
+      p.count = static_cast<int>(f.integer("count", 0, 100000));
+      p.usd_per_hour = f.number("usd_per_hour", 0, 1e6, t->ondemand_usd_per_hour);
+      p.max_pods = static_cast<int>(f.integer("max_pods", 1, 1000, 110));
+      s.pools.push_back(p);
+    }
+  }
+  if (s.pools.empty()) c.fail("pools", "at least one node pool (pools or openb_nodes)");
+}
+
+void parse_scheduler(const Fields& root, Scenario& s) {
+  if (!root.has("scheduler")) return;
+  Fields f(root.node("scheduler"), s.file, "scheduler", {"queue", "placement", "preemption_grace"});
+  s.scheduler.queue = parse_policy<policies::QueuePolicy>(f, "queue", "fifo");
+  s.scheduler.placement = parse_policy<policies::PlacementPolicy>(f, "placement", "first-fit");
+  s.scheduler.preemption_grace = f.duration("preemption_grace", s.scheduler.preemption_grace);
+}
+
+void parse_billing(const Fields& root, Scenario& s) {
+  if (!root.has("billing")) return;
+  Fields f(root.node("billing"), s.file, "billing", {"minimum"});
+  s.billing.minimum = f.duration("minimum", s.billing.minimum);
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file, const std::string& base_dir,
+                        const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(where(file, e.mark.line + 1, "") + ": not valid YAML: " + e.msg);
+  }
+  if (!root.IsDefined() || root.IsNull()) throw InputError(file + ": the scenario is empty");
+  for (const auto& o : overrides) apply_override(root, o);
+  Scenario s;
+  s.file = file;
+  std::stringstream out;
+  out << root;
+  s.text = overrides.empty() ? yaml_text : out.str() + "\n";
+  Fields f(root, file, "",
+           {"name", "description", "seed", "horizon", "catalog", "cluster", "priority_classes", "workload",
+            "scheduler", "billing"});
+  s.name = f.str("name");
+  s.description = f.str("description", "");
+  s.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX, 1));
+  s.horizon = f.duration("horizon", sim::kNever);
+  if (s.horizon <= 0) f.fail("horizon", "a positive duration");
+  parse_catalog(f, base_dir, s);
+  parse_priority_classes(f, s);
+  parse_cluster(f, base_dir, s);
+  parse_scheduler(f, s);
+  parse_billing(f, s);
+  s.workload = parse_workload(f.node("workload"), file, base_dir);
+  return s;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open scenario file (does it exist?)");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_scenario(ss.str(), path, fs::path(path).parent_path().string(), overrides);
+}
+
+}  // namespace fleetsim::scenario

@@ -1,0 +1,68 @@
+#pragma once
+// A scenario as plain, validated values. Loading checks every field and names the
+// file, line and field of anything wrong; nothing downstream parses YAML.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/instance_catalog.hpp"
+#include "models/priority.hpp"
+#include "scenario/workload_yaml.hpp"
+#include "sim/time.hpp"
+
+namespace fleetsim::scenario {
+
+struct PoolSpec {
+  std::string name;
+  std::string instance_type;
+  int count = 0;
+  double usd_per_hour = 0;  // catalog price unless the scenario overrides it
+  int max_pods = 110;
+};
+
+struct PolicyChoice {
+  std::string name;
+  std::map<std::string, std::string> params;  // validated against the policy's declaration
+};
+
+struct SchedulerSpec {
+  PolicyChoice queue{"fifo", {}};
+  PolicyChoice placement{"first-fit", {}};
+  sim::SimTime preemption_grace = 30 * sim::kSecond;  // terminationGracePeriodSeconds default
+};
+
+struct BillingSpec {
+  sim::SimTime minimum = 60 * sim::kSecond;  // AWS/GCP per-second billing, 60 s minimum
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;
+  std::string text;  // the YAML as run, after --set overrides
+  std::uint64_t seed = 1;
+  sim::SimTime horizon = sim::kNever;
+  models::InstanceCatalog catalog;
+  std::vector<PoolSpec> pools;
+  // Pool of each node in creation order (trace node lists); empty = pool by pool.
+  std::vector<std::uint32_t> node_order;
+  models::PriorityClasses priority_classes;
+  std::vector<WorkloadSource> workload;
+  SchedulerSpec scheduler;
+  BillingSpec billing;
+};
+
+// Loads and validates. `overrides` are "path=value" strings (--set); a path is
+// dotted keys with [i] for list items: "cluster.pools[0].count=8".
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+Scenario parse_scenario(const std::string& yaml_text, const std::string& file, const std::string& base_dir,
+                        const std::vector<std::string>& overrides = {});
+
+// Applies one "path=value" override to a YAML tree (throws InputError).
+void apply_override(YAML::Node& root, const std::string& assignment);
+
+// The catalog shipped in data/catalog/instances.csv.
+std::string builtin_catalog_path();
+
+}  // namespace fleetsim::scenario

@@ -1,0 +1,54 @@
+#pragma once
+// The scenario's `workload:` section: a list of named sources, each synthetic,
+// a plain CSV trace or an Alibaba openb pod list. Parsing checks every field
+// (file:line: field: expected ..., got '...'); materialising generates and loads
+// the jobs. docs/trace-format.md documents the trace files.
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "models/job.hpp"
+#include "models/priority.hpp"
+#include "models/workload/openb.hpp"
+#include "models/workload/synthetic.hpp"
+#include "sim/rng.hpp"
+
+namespace fleetsim::scenario {
+
+struct CsvTraceSpec {
+  std::string path;       // resolved against the scenario's directory
+  std::size_t limit = 0;  // > 0: only the first `limit` rows
+};
+
+struct OpenbPodsSpec {
+  std::string path;  // resolved against the scenario's directory
+  models::OpenbPodOptions options;
+};
+
+struct WorkloadSource {
+  std::string name;   // unique; synthetic sources draw from stream "workload/<name>"
+  std::string where;  // "file:line" of the entry
+  std::variant<models::SyntheticSpec, CsvTraceSpec, OpenbPodsSpec> spec;
+};
+
+// `node` is the value of the `workload:` key of `file`; relative paths in it
+// are resolved against `base_dir` (the scenario file's directory; "" = as given).
+// Empirical duration samples are read here, so a bad sample file fails early.
+// Throws InputError.
+std::vector<WorkloadSource> parse_workload(const YAML::Node& node, const std::string& file,
+                                           const std::string& base_dir);
+
+// The RNG stream a synthetic source draws from: "workload/<source name>".
+std::string workload_stream_name(const std::string& source_name);
+
+// Generates and loads every source, then orders all jobs by submit time (stable:
+// ties keep source order, then each source's order) and numbers them 0..n-1.
+// Throws InputError (bad trace rows, undefined priority classes).
+std::vector<models::Job> materialize_workload(const std::vector<WorkloadSource>& sources,
+                                              const sim::RngStreams& streams,
+                                              const models::PriorityClasses& classes);
+
+}  // namespace fleetsim::scenario

@@ -1,0 +1,52 @@
+#pragma once
+// What one run leaves behind: the workload, each job's fate, each node's bill.
+// analysis/ turns this into summaries and files.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/cluster.hpp"
+#include "models/job.hpp"
+#include "sim/time.hpp"
+
+namespace fleetsim::world {
+
+enum class JobStatus : std::uint8_t { not_arrived, queued, running, terminating, succeeded };
+const char* to_string(JobStatus s);
+
+struct JobRecord {
+  JobStatus status = JobStatus::not_arrived;
+  sim::SimTime first_start = -1;  // first time all pods were placed
+  sim::SimTime last_start = -1;
+  sim::SimTime end = -1;          // completion
+  int preemptions = 0;
+  double gpu_seconds = 0;         // whole GPUs held x time, all attempts
+  double cost_usd = 0;            // share of the nodes it occupied
+  std::vector<models::NodeId> nodes;  // where its pods run (or last ran)
+};
+
+struct NodeBill {
+  double lifetime_s = 0;
+  double billed_s = 0;            // lifetime raised to the billing minimum
+  double cost_usd = 0;
+  double allocated_usd = 0;       // charged to jobs
+  double idle_usd = 0;            // cost_usd - allocated_usd
+  double allocated_gpu_seconds = 0;
+};
+
+struct RunResult {
+  std::string scenario_name;
+  std::string scenario_text;
+  std::uint64_t seed = 0;
+  sim::SimTime end = 0;
+  sim::SimTime horizon = sim::kNever;
+  bool horizon_reached = false;
+  std::uint64_t events = 0;
+  std::uint64_t preemptions = 0;
+  std::vector<models::Job> jobs;
+  std::vector<JobRecord> records;
+  models::Cluster cluster;
+  std::vector<NodeBill> bills;
+};
+
+}  // namespace fleetsim::world

@@ -1,0 +1,284 @@
+#include "world/world.hpp"
+
+#include <algorithm>
+
+#include "policies/preemption/default_preemption.hpp"
+#include "util/input_error.hpp"
+
+namespace fleetsim::world {
+
+using models::JobId;
+using sim::SimTime;
+
+const char* to_string(JobStatus s) {
+  switch (s) {
+    case JobStatus::not_arrived: return "not_arrived";
+    case JobStatus::queued: return "queued";
+    case JobStatus::running: return "running";
+    case JobStatus::terminating: return "terminating";
+    case JobStatus::succeeded: return "succeeded";
+  }
+  return "?";
+}
+
+namespace {
+template <class Interface>
+std::unique_ptr<Interface> make_policy(const scenario::PolicyChoice& c) {
+  const auto* e = Registry<Interface>::instance().find(c.name);
+  if (!e) throw InputError("unknown policy '" + c.name + "'");
+  return e->make(Params(e->params, c.params));
+}
+}  // namespace
+
+World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& recorder)
+    : scenario_(s), recorder_(recorder), sim_(seed) {
+  build_cluster();
+  queue_ = make_policy<policies::QueuePolicy>(s.scheduler.queue);
+  placement_ = make_policy<policies::PlacementPolicy>(s.scheduler.placement);
+  jobs_ = scenario::materialize_workload(s.workload, sim_.rng(), s.priority_classes);
+  check_jobs_can_fit();
+  const std::size_t n = jobs_.size();
+  records_.resize(n);
+  completion_.resize(n);
+  accrued_to_.assign(n, 0);
+  awaiting_victims_.assign(n, 0);
+  nominated_by_.assign(n, UINT32_MAX);
+  ev_arrival_ = sim_.add_handler("arrival", [this](std::uint64_t j) { on_arrival(static_cast<JobId>(j)); });
+  ev_complete_ = sim_.add_handler("complete", [this](std::uint64_t j) { on_complete(static_cast<JobId>(j)); });
+  ev_evicted_ = sim_.add_handler("evicted", [this](std::uint64_t j) { on_evicted(static_cast<JobId>(j)); });
+  ev_cycle_ = sim_.add_handler("schedule", [this](std::uint64_t) { cycle(); });
+  for (const auto& j : jobs_) sim_.at(j.submit, ev_arrival_, j.id);
+  s_alloc_ = recorder_.series("gpus_allocated", "GPUs");
+  s_gpus_ = recorder_.series("gpus_provisioned", "GPUs");
+  s_nodes_ = recorder_.series("nodes", "nodes");
+  s_queued_ = recorder_.series("jobs_queued", "jobs");
+  s_running_ = recorder_.series("jobs_running", "jobs");
+}
+
+void World::build_cluster() {
+  for (const auto& p : scenario_.pools)
+    cluster_.add_pool(models::NodePool{p.name, scenario_.catalog.find(p.instance_type), p.count, p.usd_per_hour});
+  if (!scenario_.node_order.empty()) {
+    for (auto pool : scenario_.node_order) cluster_.add_node(pool, 0, scenario_.pools[pool].max_pods);
+  } else {
+    for (std::uint32_t p = 0; p < scenario_.pools.size(); ++p)
+      for (int i = 0; i < scenario_.pools[p].count; ++i) cluster_.add_node(p, 0, scenario_.pools[p].max_pods);
+  }
+  bills_.resize(cluster_.nodes().size());
+}
+
+void World::check_jobs_can_fit() const {
+  // One empty node per pool shape is enough to tell whether a pod can ever fit.
+  std::vector<models::Node> empty;
+  for (std::uint32_t p = 0; p < cluster_.pools().size(); ++p)
+    for (const auto& n : cluster_.nodes())
+      if (n.pool == p) {
+        models::Node e = n;
+        e.pods.clear();
+        e.requested = {};
+        e.free_gpu_mask = ~0u;
+        empty.push_back(e);
+        break;
+      }
+  for (const auto& j : jobs_)
+    for (std::size_t i = 0; i < j.pods.size(); ++i) {
+      const auto& pod = j.pods[i];
+      bool ok = std::any_of(empty.begin(), empty.end(), [&](const models::Node& n) { return cluster_.fits(n, pod); });
+      if (!ok) {
+        int max_gpus = 0;
+        for (const auto& n : empty) max_gpus = std::max(max_gpus, n.allocatable.gpus);
+        throw InputError(j.source + ": job '" + j.name + "' pod " + std::to_string(i) + " requests " +
+                         std::to_string(pod.whole_gpus()) + " GPU(s), " + std::to_string(pod.cpu_milli) +
+                         "m CPU, " + std::to_string(pod.memory_mib) + " MiB" +
+                         (pod.gpu_model.empty() ? "" : ", GPU model " + pod.gpu_model) +
+                         ": no node of the cluster can ever hold it (largest node has " +
+                         std::to_string(max_gpus) + " GPUs); expected a pod that fits an empty node");
+      }
+    }
+}
+
+void World::on_arrival(JobId id) {
+  records_[id].status = JobStatus::queued;
+  ++arrived_;
+  queue_->add(jobs_[id]);
+  arrivals_since_cycle_.push_back(id);
+  request_cycle();
+}
+
+void World::request_cycle() {
+  if (cycle_pending_) return;
+  cycle_pending_ = true;
+  sim_.at(sim_.now(), ev_cycle_);
+}
+
+void World::cycle() {
+  cycle_pending_ = false;
+  std::vector<JobId> started;
+  auto attempt = [&](JobId id) {
+    if (records_[id].status != JobStatus::queued) return true;
+    if (try_start(id)) {
+      started.push_back(id);
+      return true;
+    }
+    if (queue_->preemption() && awaiting_victims_[id] == 0) try_preempt(id);
+    return !queue_->blocking();
+  };
+  if (capacity_freed_ || queue_->blocking()) {
+    // Something left since the last cycle: every pending job may fit now.
+    queue_->for_each(attempt);
+  } else {
+    // Only arrivals changed: earlier pending jobs still cannot fit.
+    for (JobId id : arrivals_since_cycle_)
+      if (!attempt(id)) break;
+  }
+  for (JobId id : started) queue_->remove(jobs_[id]);
+  capacity_freed_ = false;
+  arrivals_since_cycle_.clear();
+  sample();
+}
+
+bool World::try_start(JobId id) {
+  const models::Job& j = jobs_[id];
+  if (awaiting_victims_[id] > 0) return false;  // nominated: waits for its victims
+  JobRecord& r = records_[id];
+  r.nodes.clear();
+  // Gang placement: all pods or none.
+  for (std::uint32_t i = 0; i < j.pods.size(); ++i) {
+    auto node = placement_->place(j.pods[i], cluster_);
+    if (!node) {
+      for (std::uint32_t k = 0; k < i; ++k) cluster_.unbind(r.nodes[k], models::PodRef{id, k});
+      r.nodes.clear();
+      return false;
+    }
+    cluster_.bind(*node, models::PodRef{id, i}, j.pods[i], j.priority, sim_.now());
+    r.nodes.push_back(*node);
+  }
+  r.status = JobStatus::running;
+  if (r.first_start < 0) r.first_start = sim_.now();
+  r.last_start = sim_.now();
+  accrued_to_[id] = sim_.now();
+  completion_[id] = sim_.after(j.duration, ev_complete_, id);
+  ++running_;
+  return true;
+}
+
+bool World::try_preempt(JobId id) {
+  const models::Job& j = jobs_[id];
+  if (!j.preempts) return false;
+  auto victims = policies::plan_job_preemption(j, cluster_, *placement_, sim_.now());
+  if (!victims) return false;
+  for (JobId v : *victims) {
+    if (records_[v].status != JobStatus::running) continue;
+    sim_.cancel(completion_[v]);
+    records_[v].status = JobStatus::terminating;
+    --running_;
+    ++terminating_;
+    nominated_by_[v] = id;
+    awaiting_victims_[id]++;
+    sim_.after(scenario_.scheduler.preemption_grace, ev_evicted_, v);
+  }
+  return true;
+}
+
+void World::accrue(JobId id, SimTime until) {
+  JobRecord& r = records_[id];
+  const double dt_s = sim::to_seconds(until - accrued_to_[id]);
+  accrued_to_[id] = until;
+  if (dt_s <= 0) return;
+  for (std::size_t i = 0; i < r.nodes.size(); ++i) {
+    const models::Node& n = cluster_.node(r.nodes[i]);
+    const models::PodSpec& p = jobs_[id].pods[i];
+    // A GPU node's cost follows its GPUs; a CPU-only node's follows its CPU.
+    const double share = n.allocatable.gpus > 0
+                             ? static_cast<double>(p.whole_gpus()) / n.allocatable.gpus
+                             : static_cast<double>(p.cpu_milli) / static_cast<double>(n.allocatable.cpu_milli);
+    const double usd = n.usd_per_hour * share * dt_s / 3600.0;
+    r.cost_usd += usd;
+    r.gpu_seconds += p.whole_gpus() * dt_s;
+    bills_[n.id].allocated_usd += usd;
+    bills_[n.id].allocated_gpu_seconds += p.whole_gpus() * dt_s;
+  }
+}
+
+void World::release(JobId id) {
+  accrue(id, sim_.now());
+  const JobRecord& r = records_[id];
+  for (std::uint32_t i = 0; i < r.nodes.size(); ++i) cluster_.unbind(r.nodes[i], models::PodRef{id, i});
+  capacity_freed_ = true;
+}
+
+void World::on_complete(JobId id) {
+  release(id);
+  records_[id].status = JobStatus::succeeded;
+  records_[id].end = sim_.now();
+  --running_;
+  request_cycle();
+}
+
+void World::on_evicted(JobId id) {
+  release(id);
+  JobRecord& r = records_[id];
+  r.status = JobStatus::queued;
+  r.nodes.clear();
+  r.preemptions++;
+  ++preemptions_;
+  --terminating_;
+  awaiting_victims_[nominated_by_[id]]--;
+  nominated_by_[id] = UINT32_MAX;
+  queue_->add(jobs_[id]);  // restarts from the beginning when placed again
+  request_cycle();
+}
+
+void World::sample() {
+  const SimTime t = sim_.now();
+  recorder_.gauge(s_alloc_, t, static_cast<double>(cluster_.gpus_allocated()));
+  recorder_.gauge(s_gpus_, t, static_cast<double>(cluster_.gpus_total()));
+  recorder_.gauge(s_nodes_, t, static_cast<double>(cluster_.nodes().size()));
+  recorder_.gauge(s_queued_, t, static_cast<double>(queue_->size()));
+  recorder_.gauge(s_running_, t, static_cast<double>(running_ + terminating_));
+}
+
+RunResult World::run(const RunOptions& opts) {
+  sim::Progress progress(opts.progress && sim::Progress::stderr_is_terminal());
+  auto done = [this] { return arrived_ == jobs_.size() && running_ == 0 && terminating_ == 0 && queue_->size() == 0; };
+  sample();
+  auto stats = sim_.run(scenario_.horizon, done, &progress);
+  return finish(stats);
+}
+
+RunResult World::finish(const sim::RunStats& stats) {
+  const SimTime end = stats.end_time;
+  for (JobId id = 0; id < jobs_.size(); ++id)
+    if (records_[id].status == JobStatus::running || records_[id].status == JobStatus::terminating) accrue(id, end);
+  for (const auto& n : cluster_.nodes()) {
+    NodeBill& b = bills_[n.id];
+    const SimTime stop = std::min(end, n.terminated);
+    b.lifetime_s = sim::to_seconds(stop - n.launched);
+    b.billed_s = std::max(b.lifetime_s, sim::to_seconds(scenario_.billing.minimum));
+    b.cost_usd = n.usd_per_hour * b.billed_s / 3600.0;
+    b.idle_usd = b.cost_usd - b.allocated_usd;
+  }
+  recorder_.gauge(s_alloc_, end, static_cast<double>(cluster_.gpus_allocated()));
+  RunResult r;
+  r.scenario_name = scenario_.name;
+  r.scenario_text = scenario_.text;
+  r.seed = sim_.rng().master_seed();
+  r.end = end;
+  r.horizon = scenario_.horizon;
+  r.horizon_reached = stats.reached_horizon;
+  r.events = stats.events;
+  r.preemptions = preemptions_;
+  r.jobs = std::move(jobs_);
+  r.records = std::move(records_);
+  r.cluster = std::move(cluster_);
+  r.bills = std::move(bills_);
+  return r;
+}
+
+RunResult run_scenario(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& recorder,
+                       const RunOptions& opts) {
+  World w(s, seed, recorder);
+  return w.run(opts);
+}
+
+}  // namespace fleetsim::world

@@ -1,0 +1,69 @@
+#pragma once
+// The world builder and run loop: creates the cluster and the workload from a
+// scenario, picks policies by name from the registries, and applies their
+// decisions on the engine's clock. Policies decide; the world applies.
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "policies/placement/placement_policy.hpp"
+#include "policies/queueing/queue_policy.hpp"
+#include "scenario/scenario.hpp"
+#include "sim/recorder.hpp"
+#include "sim/simulation.hpp"
+#include "world/run_result.hpp"
+
+namespace fleetsim::world {
+
+struct RunOptions {
+  bool progress = false;  // a progress line on stderr (only drawn on a terminal)
+};
+
+class World {
+ public:
+  // Throws InputError when a job can never fit any node of the cluster.
+  World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& recorder);
+  RunResult run(const RunOptions& opts = {});
+
+ private:
+  void build_cluster();
+  void check_jobs_can_fit() const;
+  void on_arrival(models::JobId id);
+  void on_complete(models::JobId id);
+  void on_evicted(models::JobId id);
+  void request_cycle();
+  void cycle();
+  bool try_start(models::JobId id);
+  bool try_preempt(models::JobId id);
+  void release(models::JobId id);
+  void accrue(models::JobId id, sim::SimTime until);
+  void sample();
+  RunResult finish(const sim::RunStats& stats);
+
+  const scenario::Scenario& scenario_;
+  sim::Recorder& recorder_;
+  sim::Simulation sim_;
+  models::Cluster cluster_;
+  std::unique_ptr<policies::QueuePolicy> queue_;
+  std::unique_ptr<policies::PlacementPolicy> placement_;
+  std::vector<models::Job> jobs_;
+  std::vector<JobRecord> records_;
+  std::vector<sim::EventHandle> completion_;
+  std::vector<sim::SimTime> accrued_to_;  // cost accrued up to this time
+  std::vector<NodeBill> bills_;
+  std::vector<models::JobId> arrivals_since_cycle_;
+  std::vector<int> awaiting_victims_;  // per preemptor: evictions not yet done
+  std::vector<models::JobId> nominated_by_;  // per victim: its preemptor
+  sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{};
+  bool cycle_pending_ = false;
+  bool capacity_freed_ = true;
+  std::size_t arrived_ = 0, running_ = 0, terminating_ = 0;
+  std::uint64_t preemptions_ = 0;
+  sim::SeriesId s_alloc_{}, s_queued_{}, s_running_{}, s_nodes_{}, s_gpus_{};
+};
+
+// Convenience: load, build, run.
+RunResult run_scenario(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& recorder,
+                       const RunOptions& opts = {});
+
+}  // namespace fleetsim::world
