@@ -86,19 +86,20 @@ int cmd_compare(const std::string& path, const std::vector<std::string>& varies,
     scenarios.push_back(scenario::load_scenario(path, all));
   }
   std::vector<analysis::VariantResult> results;
+  const bool tty = sim::Progress::stderr_is_terminal();
   for (std::size_t v = 0; v < combos.size(); ++v) {
     analysis::VariantResult vr;
     for (const auto& a : combos[v]) vr.label += (vr.label.empty() ? "" : " ") + a;
     if (vr.label.empty()) vr.label = "baseline";
     for (int k = 0; k < seeds; ++k) {
-      std::cerr << "\r  running " << vr.label << ", seed " << k + 1 << "/" << seeds << "          " << std::flush;
+      if (tty) std::cerr << "\r  running " << vr.label << ", seed " << k + 1 << "/" << seeds << "          " << std::flush;
       sim::NullRecorder rec;
       world::World w(scenarios[v], scenarios[v].seed + static_cast<std::uint64_t>(k), rec);
       vr.per_seed.push_back(analysis::summarize(w.run()));
     }
     results.push_back(std::move(vr));
   }
-  std::cerr << "\r" << std::string(60, ' ') << "\r";
+  if (tty) std::cerr << "\r" << std::string(100, ' ') << "\r";
   std::cout << "fleetsim compare: " << scenarios[0].name << "\n";
   analysis::print_comparison(std::cout, results);
   if (!out.empty()) {
