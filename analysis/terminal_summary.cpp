@@ -1,6 +1,8 @@
 #include "analysis/terminal_summary.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <string>
 
 namespace fleetsim::analysis {
@@ -33,7 +35,16 @@ void print_summary(std::ostream& out, const Summary& s) {
   out << "  cluster     " << s.nodes << " nodes, " << s.gpus << " GPUs\n";
   out << "  cost        " << money(s.cost_total) << " total: " << money(s.cost_allocated) << " used by jobs, "
       << money(s.cost_idle) << " idle (" << pct(s.cost_total > 0 ? s.cost_idle / s.cost_total : 0) << ")\n";
-  for (const auto& [pool, c] : s.cost_by_pool) out << "              " << pool << ": " << money(c) << "\n";
+  // The most expensive pools; the rest in one line.
+  std::vector<std::pair<double, std::string>> pools;
+  for (const auto& [pool, c] : s.cost_by_pool) pools.emplace_back(-c, pool);
+  std::sort(pools.begin(), pools.end());
+  double rest = 0;
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    if (i < 4 || pools.size() == 5) out << "              " << pools[i].second << ": " << money(-pools[i].first) << "\n";
+    else rest -= pools[i].first;
+  }
+  if (pools.size() > 5) out << "              " << pools.size() - 4 << " other pools: " << money(rest) << "\n";
   out << "  GPUs        " << pct(s.gpu_allocation) << " of provisioned GPU-hours allocated ("
       << static_cast<long long>(s.gpu_seconds_allocated / 3600) << " of "
       << static_cast<long long>(s.gpu_seconds_provisioned / 3600) << " GPU-h)\n";

@@ -5,7 +5,7 @@
 namespace fleetsim::sim {
 
 std::uint64_t stable_hash(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ULL;
+  std::uint64_t h = 14695981039346656037ULL;  // FNV-1a 64 offset basis 0xcbf29ce484222325
   for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ULL;

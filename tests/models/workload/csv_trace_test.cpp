@@ -158,5 +158,32 @@ TEST(CsvTrace, ParseLabels) {
   EXPECT_TRUE(m.empty());
 }
 
+// The example in docs/trace-format.md stays loadable.
+TEST(CsvTrace, DocumentedExampleLoads) {
+  std::ifstream doc(std::string(FLEETSIM_SOURCE_DIR) + "/docs/trace-format.md");
+  ASSERT_TRUE(doc) << "docs/trace-format.md is missing";
+  std::string line, csv;
+  bool in_block = false;
+  while (std::getline(doc, line)) {
+    if (line == "```csv") {
+      in_block = true;
+    } else if (in_block && line == "```") {
+      break;
+    } else if (in_block) {
+      csv += line + "\n";
+    }
+  }
+  ASSERT_FALSE(csv.empty());
+  auto jobs = load_csv_trace(write_file("doc_example.csv", csv), classes(), 0);
+  ASSERT_EQ(jobs.size(), 4u);
+  EXPECT_EQ(jobs[0].name, "pretrain-7b");
+  EXPECT_EQ(jobs[0].total_gpus(), 32);
+  EXPECT_EQ(jobs[0].duration, 36 * sim::kHour);
+  EXPECT_EQ(jobs[0].labels.at("kind"), "pretrain");
+  EXPECT_EQ(jobs[2].name, "notebook-a");
+  EXPECT_EQ(jobs[2].priority, -5);
+  EXPECT_EQ(jobs[3].submit, sim::kHour);
+}
+
 }  // namespace
 }  // namespace fleetsim::models
