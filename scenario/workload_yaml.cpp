@@ -191,6 +191,16 @@ SyntheticSpec parse_synthetic(const Fields& src, const std::string& base_dir) {
   return s;
 }
 
+// A trace path, resolved, that must name a readable file now so that
+// `fleetsim validate` catches a wrong path with the YAML line.
+std::string existing_file(const Fields& f, const std::string& key, const std::string& base_dir) {
+  std::string path = resolve(base_dir, f.str(key));
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    f.fail(key, "an existing file (looked for " + path + ")");
+  return path;
+}
+
 bool valid_name(const std::string& s) {
   if (s.empty()) return false;
   for (char c : s)
@@ -226,10 +236,10 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
     s.where = src.where;
     src.spec = std::move(s);
   } else if (kind == "csv") {
-    src.spec = CsvTraceSpec{resolve(base_dir, f.str("csv")), limit};
+    src.spec = CsvTraceSpec{existing_file(f, "csv", base_dir), limit};
   } else {
     OpenbPodsSpec o;
-    o.path = resolve(base_dir, f.str("openb_pods"));
+    o.path = existing_file(f, "openb_pods", base_dir);
     o.options.limit = limit;
     o.options.skip_pending = f.boolean("skip_pending", false);
     o.options.skip_zero_duration = f.boolean("skip_zero_duration", false);

@@ -145,6 +145,7 @@ double Fields::rate_per_second(const std::string& key) const {
   auto [p, ec] = std::from_chars(s.data(), s.data() + slash, count);
   if (ec != std::errc() || p != s.data() + slash || count < 0 || !std::isfinite(count)) fail(key, expected);
   std::string unit = s.substr(slash + 1);
+  if (unit.empty()) fail(key, expected);
   auto per = sim::parse_duration(std::isdigit(static_cast<unsigned char>(unit[0])) ? unit : "1" + unit);
   if (!per || *per <= 0) fail(key, expected);
   return count / sim::to_seconds(*per);

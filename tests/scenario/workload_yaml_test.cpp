@@ -205,6 +205,7 @@ TEST(WorkloadYaml, EmpiricalDurationsFromACsvColumn) {
 }
 
 TEST(WorkloadYaml, ErrorMessages) {
+  const std::string kPods = std::string(FLEETSIM_SOURCE_DIR) + "/data/alibaba-gpu-v2023/openb_pod_list_default.csv";
   const std::string head = "workload:\n  - name: a\n    synthetic:\n      count: 5\n";
   const std::string rest =
       "      duration: {distribution: exponential, mean: 1h}\n      shapes: [{gpus_per_pod: 1}]\n";
@@ -252,14 +253,16 @@ TEST(WorkloadYaml, ErrorMessages) {
             "s.yaml:2: workload[0]: expected exactly one of synthetic, csv, openb_pods, got csv and openb_pods");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    cvs: x.csv\n"),
             "s.yaml:2: workload[0]: expected exactly one of synthetic, csv, openb_pods, got none");
+  EXPECT_EQ(error_of("workload:\n  - name: a\n    csv: nope.csv\n", "/no/such/dir"),
+            "s.yaml:3: workload[0].csv: expected an existing file (looked for /no/such/dir/nope.csv), got 'nope.csv'");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    csv: x.csv\n    limt: 5\n"),
             "s.yaml:4: workload[0].limt: unknown key (did you mean 'limit'?); valid keys here: name, csv, limit");
-  EXPECT_EQ(error_of("workload:\n  - name: a\n    csv: x.csv\n  - name: a\n    csv: y.csv\n"),
+  EXPECT_EQ(error_of("workload:\n  - name: a\n    openb_pods: " + kPods + "\n  - name: a\n    openb_pods: " + kPods + "\n"),
             "s.yaml:4: workload[1].name: expected a name not used by another source, got 'a'");
   EXPECT_EQ(error_of("workload:\n  - name: a b\n    csv: x.csv\n"),
             "s.yaml:2: workload[0].name: expected a name of letters, digits, '-', '_' or '.', got 'a b'");
   EXPECT_EQ(error_of("workload: []\n"), "s.yaml:1: workload: expected a non-empty list of workload sources, got an empty list");
-  EXPECT_EQ(error_of("workload:\n  - name: a\n    openb_pods: p.csv\n    skip_pending: maybe\n"),
+  EXPECT_EQ(error_of("workload:\n  - name: a\n    openb_pods: " + kPods + "\n    skip_pending: maybe\n"),
             "s.yaml:4: workload[0].skip_pending: expected true or false, got 'maybe'");
 }
 
