@@ -120,18 +120,21 @@ class CollectingReporter final : public benchmark::ConsoleReporter {
  public:
   using ConsoleReporter::ConsoleReporter;
   // (n, dist) -> implementation -> items/s per repetition
-  std::map<std::pair<std::int64_t, std::int64_t>, std::map<std::string, std::vector<double>>> rates;
+  using Rates = std::map<std::pair<std::int64_t, std::int64_t>, std::map<std::string, std::vector<double>>>;
+  Rates rates, medians;
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& r : runs) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+      // Each repetition, or only the median when --benchmark_report_aggregates_only hides them.
+      const bool median_aggregate = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if ((r.run_type != Run::RT_Iteration && !median_aggregate) || r.error_occurred) continue;
       auto it = r.counters.find("items_per_second");
       if (it == r.counters.end()) continue;
       // run_name: function "hold/<impl>", args "pending:<n>/dist:<d>"
       const std::string impl = r.run_name.function_name.substr(r.run_name.function_name.find('/') + 1);
       long long n = 0, d = 0;
       if (std::sscanf(r.run_name.args.c_str(), "pending:%lld/dist:%lld", &n, &d) != 2) continue;
-      rates[{n, d}][impl].push_back(it->second.value);
+      (median_aggregate ? medians : rates)[{n, d}][impl].push_back(it->second.value);
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -155,7 +158,7 @@ int main(int argc, char** argv) {
 
   std::printf("\nhold model: fleetsim::sim::EventQueue vs std::priority_queue (median items/s; floor 0.50x)\n");
   std::printf("%-12s %10s %14s %14s %8s\n", "increments", "pending", "fleetsim/s", "bare/s", "ratio");
-  for (const auto& [key, by_impl] : reporter.rates) {
+  for (const auto& [key, by_impl] : reporter.rates.empty() ? reporter.medians : reporter.rates) {
     auto f = by_impl.find("fleetsim"), b = by_impl.find("bare");
     if (f == by_impl.end() || b == by_impl.end()) continue;  // filtered out
     const double fr = median(f->second), br = median(b->second), ratio = fr / br;

@@ -64,7 +64,7 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
     const bool last = s + 1 == steps.size();
     const Step& st = steps[s];
     if (st.index >= 0) {
-      walked += "[" + std::to_string(st.index) + "]";
+      walked.append("[").append(std::to_string(st.index)).append("]");
       if (!cur.IsSequence() || st.index >= static_cast<int>(cur.size()))
         throw InputError("--set " + assignment + ": " + walked + " is not an item of a list in the scenario");
       if (last) {

@@ -52,7 +52,7 @@ SimTime from_seconds(double s) { return static_cast<SimTime>(std::llround(s * kS
 
 std::string format_duration(SimTime t) {
   char buf[64];
-  if (t < 0) return "-" + format_duration(-t);
+  if (t < 0) return std::string(1, '-').append(format_duration(-t));
   if (t < kMinute) {
     std::snprintf(buf, sizeof buf, "%.1fs", to_seconds(t));
     return buf;

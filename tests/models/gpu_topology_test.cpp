@@ -14,8 +14,11 @@ TEST(GpuTopology, NvswitchLinksAllPairs) {
   EXPECT_EQ(t.gpus(), 8);
   EXPECT_EQ(boost::num_edges(t.graph()), 28u);  // 8 choose 2
   for (int a = 0; a < 8; ++a)
-    for (int b = 0; b < 8; ++b)
-      if (a != b) EXPECT_EQ(t.link(a, b), LinkKind::nvswitch) << a << "-" << b;
+    for (int b = 0; b < 8; ++b) {
+      if (a != b) {
+        EXPECT_EQ(t.link(a, b), LinkKind::nvswitch) << a << "-" << b;
+      }
+    }
   EXPECT_TRUE(t.fully_nvlinked(0xFF));
   EXPECT_EQ(t.nvlinked_subset(0xFF, 8), 0xFFu);
   EXPECT_EQ(t.nvlinked_subset(0b1010'0101, 3), 0b0000'0101u | 0b0010'0000u);  // lowest three free: 0, 2, 5
@@ -35,8 +38,11 @@ TEST(GpuTopology, Dgx1HybridCubeMesh) {
   EXPECT_EQ(t.link(3, 6), LinkKind::pcie);
   // Symmetric.
   for (int a = 0; a < 8; ++a)
-    for (int b = 0; b < 8; ++b)
-      if (a != b) EXPECT_EQ(t.link(a, b), t.link(b, a));
+    for (int b = 0; b < 8; ++b) {
+      if (a != b) {
+        EXPECT_EQ(t.link(a, b), t.link(b, a));
+      }
+    }
   // Every GPU has NVLink to exactly 4 others (3 in its quad + its twin).
   for (int a = 0; a < 8; ++a) {
     int n = 0;

@@ -210,7 +210,9 @@ TEST(EventQueue, MatchesReferenceMultimap) {
       }
     }
     ASSERT_EQ(q.size(), ref.size()) << "op " << op;
-    if (op % 97 == 0) ASSERT_EQ(q.next_time(), ref.empty() ? kNever : ref.begin()->first);
+    if (op % 97 == 0) {
+      ASSERT_EQ(q.next_time(), ref.empty() ? kNever : ref.begin()->first);
+    }
   }
   // Drain.
   while (!ref.empty()) {
