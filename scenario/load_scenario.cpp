@@ -41,7 +41,7 @@ PolicyChoice parse_policy(const Fields& parent, const std::string& key, const st
     if (entry)
       for (const auto& p : entry->params) allowed.push_back(p.name);
     Fields f(n, parent.file(), parent.field(key), allowed);
-    name_node = f.node("policy");
+    name_node.reset(f.node("policy"));  // reset, not =: assigning through a handle would overwrite n
   }
   if (!name_node.IsScalar()) fail_at(name_node, parent.file(), parent.field(key), "a policy name");
   c.name = name_node.Scalar();

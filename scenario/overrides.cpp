@@ -42,6 +42,18 @@ std::vector<Step> parse_path(const std::string& path, const std::string& assignm
   if (steps.empty()) bad();
   return steps;
 }
+
+// A copy of `n` without source marks: a --set value has no line in the scenario
+// file, so messages about it must not name one (YAML::Load marks it line 1).
+YAML::Node unmarked(const YAML::Node& n) {
+  if (n.IsScalar()) return YAML::Node(n.Scalar());
+  YAML::Node out(n.Type());
+  if (n.IsSequence())
+    for (const auto& item : n) out.push_back(unmarked(item));
+  if (n.IsMap())
+    for (const auto& kv : n) out[kv.first.Scalar()] = unmarked(kv.second);
+  return out;
+}
 }  // namespace
 
 void apply_override(YAML::Node& root, const std::string& assignment) {
@@ -51,7 +63,7 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
   const std::string path = assignment.substr(0, eq);
   YAML::Node value;
   try {
-    value = YAML::Load(assignment.substr(eq + 1));
+    value = unmarked(YAML::Load(assignment.substr(eq + 1)));
   } catch (const YAML::Exception& e) {
     throw InputError("--set " + assignment + ": the value is not valid YAML: " + e.msg);
   }

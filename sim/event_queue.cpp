@@ -15,8 +15,8 @@ EventHandle EventQueue::push(SimTime time, std::uint32_t type, std::uint64_t pay
     slots_.emplace_back();
   }
   const std::uint64_t seq = next_seq_++;
-  slots_[slot] = Slot{seq, payload, type};
-  heap_.push_back(Entry{time, seq, slot});
+  slots_[slot] = seq;
+  heap_.push_back(Entry{time, seq, slot, type, payload});
   sift_up(heap_.size() - 1);
   ++live_;
   return EventHandle{slot, seq};
@@ -24,14 +24,19 @@ EventHandle EventQueue::push(SimTime time, std::uint32_t type, std::uint64_t pay
 
 bool EventQueue::cancel(EventHandle h) {
   if (!pending(h)) return false;
-  slots_[h.slot].seq = 0;
+  slots_[h.slot] = 0;
   free_.push_back(h.slot);
   --live_;
+  ++dead_;
   return true;
 }
 
 void EventQueue::drop_dead_top() {
-  while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) pop_top();
+  // Without cancellations every entry is live: no slot lookup on the hot path.
+  while (dead_ > 0 && !heap_.empty() && slots_[heap_.front().slot] != heap_.front().seq) {
+    pop_top();
+    --dead_;
+  }
 }
 
 SimTime EventQueue::next_time() {
@@ -42,10 +47,9 @@ SimTime EventQueue::next_time() {
 std::optional<Event> EventQueue::pop() {
   drop_dead_top();
   if (heap_.empty()) return std::nullopt;
-  const Entry top = heap_.front();
-  Slot& s = slots_[top.slot];
-  Event ev{top.time, top.seq, s.type, s.payload};
-  s.seq = 0;
+  const Entry& top = heap_.front();
+  Event ev{top.time, top.seq, top.type, top.payload};
+  slots_[top.slot] = 0;
   free_.push_back(top.slot);
   --live_;
   pop_top();

@@ -33,7 +33,7 @@ class EventQueue {
   // True when the event was still pending (and is now cancelled).
   bool cancel(EventHandle h);
   bool pending(EventHandle h) const {
-    return h.seq != 0 && h.slot < slots_.size() && slots_[h.slot].seq == h.seq;
+    return h.seq != 0 && h.slot < slots_.size() && slots_[h.slot] == h.seq;
   }
   // Removes and returns the earliest live event.
   std::optional<Event> pop();
@@ -43,15 +43,14 @@ class EventQueue {
   bool empty() const { return live_ == 0; }
 
  private:
-  struct Entry {  // 24 bytes: the heap moves these, the payload stays in its slot
+  // The heap holds whole events (32 bytes), so popping reads no other memory;
+  // a slot only records its occupant's sequence, for pending() and cancel().
+  struct Entry {
     SimTime time;
     std::uint64_t seq;
     std::uint32_t slot;
-  };
-  struct Slot {
-    std::uint64_t seq = 0;  // occupant's sequence, 0 when free
-    std::uint64_t payload = 0;
-    std::uint32_t type = 0;
+    std::uint32_t type;
+    std::uint64_t payload;
   };
   static bool later(const Entry& a, const Entry& b) {
     return a.time != b.time ? a.time > b.time : a.seq > b.seq;
@@ -62,10 +61,11 @@ class EventQueue {
   void drop_dead_top();
 
   std::vector<Entry> heap_;
-  std::vector<Slot> slots_;
+  std::vector<std::uint64_t> slots_;  // occupant's sequence, 0 when free
   std::vector<std::uint32_t> free_;
   std::uint64_t next_seq_ = 1;
   std::size_t live_ = 0;
+  std::size_t dead_ = 0;  // cancelled entries still in the heap
 };
 
 }  // namespace fleetsim::sim

@@ -13,8 +13,7 @@ namespace {
 
 InstanceType type(int vcpu, double mem_gib, int gpus, bool reserve = true) {
   InstanceType t;
-  t.name = "t";  // (not "t" + to_string: GCC 12 -Wrestrict false positive)
-  t.name += std::to_string(vcpu);
+  t.name = "test-type";
   t.vcpu = vcpu;
   t.memory_gib = mem_gib;
   t.gpus = gpus;

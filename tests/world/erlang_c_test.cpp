@@ -108,7 +108,9 @@ TEST(ErlangC, MmcValidationScenarioMatchesTheory) {
   std::vector<double> waits, waited;
   for (std::size_t i = kWarmup; i < r.jobs.size(); ++i) {
     ASSERT_EQ(r.jobs[i].id, i);
-    if (i > 0) ASSERT_GE(r.jobs[i].submit, r.jobs[i - 1].submit);
+    if (i > 0) {
+      ASSERT_GE(r.jobs[i].submit, r.jobs[i - 1].submit);
+    }
     const double wait = sim::to_seconds(r.records[i].first_start - r.jobs[i].submit);
     ASSERT_GE(wait, 0.0);
     waits.push_back(wait);

@@ -151,7 +151,9 @@ void check_invariants(const Outcome& o, const Generated& gen) {
     EXPECT_GE(rec.cost_usd, 0);
     EXPECT_GE(rec.gpu_seconds, 0);
     EXPECT_GE(rec.preemptions, 0);
-    if (gen.queue != "priority") EXPECT_EQ(rec.preemptions, 0);
+    if (gen.queue != "priority") {
+      EXPECT_EQ(rec.preemptions, 0);
+    }
     switch (rec.status) {
       case JobStatus::not_arrived:
         EXPECT_TRUE(r.horizon_reached);
@@ -167,7 +169,9 @@ void check_invariants(const Outcome& o, const Generated& gen) {
         EXPECT_GE(rec.last_start, rec.first_start);
         EXPECT_GE(rec.first_start, j.submit);
         EXPECT_EQ(rec.nodes.size(), j.pods.size());
-        if (rec.status == JobStatus::running) EXPECT_GT(rec.last_start + j.duration, r.end);
+        if (rec.status == JobStatus::running) {
+          EXPECT_GT(rec.last_start + j.duration, r.end);
+        }
         gpus_held += j.total_gpus();
         break;
       case JobStatus::succeeded:
@@ -207,7 +211,9 @@ void check_invariants(const Outcome& o, const Generated& gen) {
             s.jobs_running);
   EXPECT_EQ(by_status[static_cast<int>(JobStatus::succeeded)], s.jobs_succeeded);
   EXPECT_EQ(s.jobs_succeeded + s.jobs_running + s.jobs_queued + s.jobs_not_arrived, s.jobs_total);
-  if (!r.horizon_reached) EXPECT_EQ(s.jobs_not_arrived, 0u);
+  if (!r.horizon_reached) {
+    EXPECT_EQ(s.jobs_not_arrived, 0u);
+  }
 
   // GPU-seconds: allocated <= provisioned, in total and per node.
   EXPECT_LE(s.gpu_seconds_allocated, s.gpu_seconds_provisioned * (1 + 1e-12) + 1e-6);
@@ -267,7 +273,9 @@ TEST_P(Invariants, HoldOnRandomScenario) {
   auto o = run(gen.yaml, 1 + static_cast<std::uint64_t>(GetParam()));
   check_invariants(*o, gen);
   EXPECT_GT(o->sum.jobs_total, 0u);
-  if (!gen.horizon) EXPECT_FALSE(o->r.horizon_reached);
+  if (!gen.horizon) {
+    EXPECT_FALSE(o->r.horizon_reached);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Random, Invariants, ::testing::Range(0, 20));

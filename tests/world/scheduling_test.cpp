@@ -1,11 +1,14 @@
 // Hand-computed timelines: CSV traces with exact arrival times on tiny clusters,
 // where every start, end, preemption and dollar can be worked out on paper.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/memory_recorder.hpp"
@@ -22,11 +25,21 @@ using sim::kMinute;
 using sim::kSecond;
 using world::JobStatus;
 
+// One file per test and process (ctest may run tests in parallel processes).
 std::string write_trace(const std::string& name, const std::string& csv) {
-  const std::string path = ::testing::TempDir() + "scheduling_" + name + ".csv";
+  const std::string path = ::testing::TempDir() + "scheduling_" + std::to_string(::getpid()) + "_" + name + ".csv";
   std::ofstream(path) << csv;
   return path;
 }
+
+// Removes the trace once the run has read it.
+struct TraceFile {
+  std::string path;
+  ~TraceFile() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
 
 struct Outcome {
   std::unique_ptr<scenario::Scenario> scenario;  // nodes point into its catalog
@@ -44,17 +57,19 @@ struct Outcome {
   const models::Job& job(const std::string& name) const { return r.jobs[index(name)]; }
 };
 
-struct Setup {
+struct Spec {
+  explicit Spec(std::string csv = "") : trace(std::move(csv)) {}
   std::string trace;  // CSV text
   std::string pools = "    - {name: gpu, instance_type: p4d.24xlarge, count: 1}\n";
   std::string queue = "fifo";
   std::string extra;  // more top-level YAML (priority_classes, billing, horizon)
 };
 
-std::unique_ptr<Outcome> run(const std::string& name, const Setup& setup, const std::vector<std::string>& sets = {}) {
+std::unique_ptr<Outcome> run(const std::string& name, const Spec& setup, const std::vector<std::string>& sets = {}) {
+  const TraceFile trace{write_trace(name, setup.trace)};
   const std::string yaml = "name: " + name + "\n" + setup.extra + "cluster:\n  pools:\n" + setup.pools +
                            "scheduler:\n  queue: " + setup.queue + "\n  placement: first-fit\n" +
-                           "workload:\n  - name: trace\n    csv: " + write_trace(name, setup.trace) + "\n";
+                           "workload:\n  - name: trace\n    csv: " + trace.path + "\n";
   auto o = std::make_unique<Outcome>();
   o->scenario = std::make_unique<scenario::Scenario>(scenario::parse_scenario(yaml, name + ".yaml", "", sets));
   world::World w(*o->scenario, 1, o->rec);
@@ -84,7 +99,7 @@ const char* kBigThenSmall =
     "B,1m,10m,1\n";
 
 TEST(Scheduling, SmallJobWaitsForFullNode) {
-  auto o = run("a1", {kBigThenSmall});
+  auto o = run("a1", Spec(kBigThenSmall));
   const auto& a = o->rec_of("A");
   const auto& b = o->rec_of("B");
   EXPECT_EQ(a.first_start, 0);
@@ -99,7 +114,7 @@ TEST(Scheduling, SmallJobWaitsForFullNode) {
 }
 
 TEST(Scheduling, SmallJobStartsAtOnceOnSecondNode) {
-  Setup s{kBigThenSmall};
+  Spec s(kBigThenSmall);
   s.pools = "    - {name: gpu, instance_type: p4d.24xlarge, count: 2}\n";
   auto o = run("a2", s);
   const auto& b = o->rec_of("B");
@@ -120,7 +135,7 @@ const char* kGang =
     "G,1m,2h,8,2\n";
 
 TEST(Scheduling, GangDoesNotStartOnOneFreeNode) {
-  Setup s{kGang};
+  Spec s(kGang);
   s.pools = "    - {name: gpu, instance_type: p4d.24xlarge, count: 2}\n";
   s.extra = "horizon: 30m\n";
   auto o = run("b1", s);
@@ -140,7 +155,7 @@ TEST(Scheduling, GangDoesNotStartOnOneFreeNode) {
 }
 
 TEST(Scheduling, GangStartsWhenSecondNodeFrees) {
-  Setup s{kGang};
+  Spec s(kGang);
   s.pools = "    - {name: gpu, instance_type: p4d.24xlarge, count: 2}\n";
   auto o = run("b2", s);
   const auto& g = o->rec_of("G");
@@ -164,7 +179,7 @@ const char* kBlocking =
     "S,2m,10m,1\n";
 
 TEST(Scheduling, FifoSkipsAJobThatDoesNotFit) {
-  auto o = run("c1", {kBlocking});
+  auto o = run("c1", Spec(kBlocking));
   EXPECT_EQ(o->rec_of("S").first_start, 2 * kMinute);  // fits beside A
   EXPECT_EQ(o->rec_of("S").end, 12 * kMinute);
   EXPECT_EQ(o->rec_of("Big").first_start, 1 * kHour);
@@ -172,7 +187,7 @@ TEST(Scheduling, FifoSkipsAJobThatDoesNotFit) {
 }
 
 TEST(Scheduling, FifoBlockingHoldsSmallJobBehindHead) {
-  Setup s{kBlocking};
+  Spec s(kBlocking);
   s.queue = "{policy: fifo, blocking: true}";
   auto o = run("c2", s);
   EXPECT_EQ(o->rec_of("Big").first_start, 1 * kHour);
@@ -189,8 +204,8 @@ const char* kClasses =
     "  - {name: polite, value: 1000, preemption_policy: Never}\n"
     "  - {name: low, value: 0}\n";
 
-Setup preemption_setup(const std::string& high_class, bool preemption) {
-  Setup s;
+Spec preemption_setup(const std::string& high_class, bool preemption) {
+  Spec s;
   s.trace =
       "job_id,submit,duration,gpus,priority_class\n"
       "L,0,2h,8,low\n"
@@ -223,7 +238,7 @@ TEST(Scheduling, HighPriorityPreemptsAfterGracePeriod) {
 }
 
 TEST(Scheduling, VictimIsTerminatingDuringGrace) {
-  Setup s = preemption_setup("high", true);
+  Spec s = preemption_setup("high", true);
   s.extra += "horizon: 10m15s\n";
   auto o = run("d2", s);
   EXPECT_EQ(o->rec_of("L").status, JobStatus::terminating);
@@ -256,7 +271,7 @@ TEST(Scheduling, PreemptionPolicyNeverWaits) {
 
 TEST(Scheduling, HigherPriorityGoesFirstWhenCapacityFrees) {
   // L2 (low) is older than H2 (high) but H2 goes first when L finishes.
-  Setup s = preemption_setup("polite", true);
+  Spec s = preemption_setup("polite", true);
   s.trace =
       "job_id,submit,duration,gpus,priority_class\n"
       "L,0,1h,8,low\n"
@@ -276,7 +291,7 @@ TEST(Scheduling, JobCostIsPriceTimesGpuShareTimesRuntime) {
   ASSERT_EQ(type->gpus, 4);
   const double price = type->ondemand_usd_per_hour;
 
-  Setup s;
+  Spec s;
   s.trace =
       "job_id,submit,duration,gpus,team\n"
       "J1,0,1h,1,alpha\n"
@@ -306,8 +321,8 @@ TEST(Scheduling, JobCostIsPriceTimesGpuShareTimesRuntime) {
 
 const char* kThirtySeconds = "job_id,submit,duration,gpus\nquick,0,30s,1\n";
 
-Setup billing_setup(const std::string& trace) {
-  Setup s{trace};
+Spec billing_setup(const std::string& trace) {
+  Spec s(trace);
   s.pools = "    - {name: g5, instance_type: g5.xlarge, count: 1, usd_per_hour: 3.60}\n";
   return s;
 }
@@ -334,7 +349,7 @@ TEST(Scheduling, BillingPerSecondAboveTheMinimum) {
 }
 
 TEST(Scheduling, BillingMinimumIsConfigurable) {
-  Setup s = billing_setup(kThirtySeconds);
+  Spec s = billing_setup(kThirtySeconds);
   s.extra = "billing: {minimum: 0s}\n";
   auto o = run("e4", s);
   EXPECT_NEAR(o->sum.cost_total, 0.03, 1e-12);
@@ -343,7 +358,7 @@ TEST(Scheduling, BillingMinimumIsConfigurable) {
 
 TEST(Scheduling, HorizonCutsBillAndJobCost) {
   // A job still running at the horizon is charged up to the horizon.
-  Setup s = billing_setup("job_id,submit,duration,gpus\nlong,0,5h,1\n");
+  Spec s = billing_setup("job_id,submit,duration,gpus\nlong,0,5h,1\n");
   s.extra = "horizon: 2h\n";
   auto o = run("e5", s);
   EXPECT_TRUE(o->r.horizon_reached);

@@ -1,0 +1,163 @@
+// Every shipped scenario (scenarios/*.yaml, enumerated at test time) loads,
+// validates and runs; default.yaml's headline numbers follow from the catalog.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "analysis/summary.hpp"
+#include "scenario/scenario.hpp"
+#include "sim/recorder.hpp"
+#include "util/csv.hpp"
+#include "world/world.hpp"
+
+namespace fleetsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kScenarioDir = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios";
+
+// Caps that keep each run well under a second.
+constexpr sim::SimTime kMaxHorizon = 7 * sim::kDay;
+constexpr std::int64_t kMaxJobsPerSource = 5000;
+
+std::vector<std::string> scenario_files() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(kScenarioDir))
+    if (e.is_regular_file() && e.path().extension() == ".yaml") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Overrides that shorten a scenario: at most kMaxJobsPerSource jobs from each
+// source (synthetic count, trace limit), and a horizon of at most a week where
+// the scenario sets a longer one. A scenario without a horizon runs until its
+// (capped) workload drains: a horizon cut would leave trace replays such as
+// alibaba-openb, whose pods run for months, without a single finished job.
+std::vector<std::string> shortening_overrides(const scenario::Scenario& s) {
+  std::vector<std::string> sets;
+  if (s.horizon != sim::kNever && s.horizon > kMaxHorizon) sets.push_back("horizon=7d");
+  for (std::size_t i = 0; i < s.workload.size(); ++i) {
+    const std::string at = "workload[" + std::to_string(i) + "]";
+    if (const auto* syn = std::get_if<models::SyntheticSpec>(&s.workload[i].spec)) {
+      if (!syn->count || *syn->count > kMaxJobsPerSource)
+        sets.push_back(at + ".synthetic.count=" + std::to_string(kMaxJobsPerSource));
+    } else {
+      const std::size_t limit = std::holds_alternative<scenario::CsvTraceSpec>(s.workload[i].spec)
+                                    ? std::get<scenario::CsvTraceSpec>(s.workload[i].spec).limit
+                                    : std::get<scenario::OpenbPodsSpec>(s.workload[i].spec).options.limit;
+      if (limit == 0 || limit > static_cast<std::size_t>(kMaxJobsPerSource))
+        sets.push_back(at + ".limit=" + std::to_string(kMaxJobsPerSource));
+    }
+  }
+  return sets;
+}
+
+TEST(ShippedScenarios, DirectoryHasTheDocumentedOnes) {
+  const auto files = scenario_files();
+  auto has = [&](const std::string& name) {
+    return std::find(files.begin(), files.end(), kScenarioDir + "/" + name) != files.end();
+  };
+  EXPECT_TRUE(has("default.yaml"));
+  EXPECT_TRUE(has("mmc-validation.yaml"));
+}
+
+class ShippedScenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ShippedScenario, LoadsValidatesAndRuns) {
+  const std::string path = GetParam();
+  // As shipped: loads, and the world builds (every job fits some node), which is
+  // what `fleetsim validate` checks.
+  const auto full = scenario::load_scenario(path);
+  EXPECT_FALSE(full.name.empty());
+  EXPECT_FALSE(full.pools.empty());
+  EXPECT_FALSE(full.workload.empty());
+  {
+    sim::NullRecorder rec;
+    EXPECT_NO_THROW({ world::World built(full, full.seed, rec); });
+  }
+
+  const auto sets = shortening_overrides(full);
+  std::string trace;
+  for (const auto& s : sets) trace += " --set " + s;
+  SCOPED_TRACE("overrides:" + trace);
+  const auto s = scenario::load_scenario(path, sets);
+  sim::NullRecorder rec;
+  world::World w(s, s.seed, rec);
+  const auto r = w.run();
+  const auto sum = analysis::summarize(r);
+  EXPECT_GE(sum.jobs_succeeded, 1u);
+  EXPECT_EQ(sum.jobs_succeeded + sum.jobs_running + sum.jobs_queued + sum.jobs_not_arrived, sum.jobs_total);
+  EXPECT_GT(sum.cost_total, 0);
+  EXPECT_GE(sum.cost_idle, -1e-9 * sum.cost_total);
+  EXPECT_GT(sum.gpu_allocation, 0);
+  EXPECT_LE(sum.gpu_allocation, 1 + 1e-12);
+  EXPECT_LE(r.end, s.horizon);
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string n = fs::path(info.param).stem().string();
+  for (char& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(All, ShippedScenario, ::testing::ValuesIn(scenario_files()), test_name);
+
+// The catalog's on-demand price of `type`, read from the shipped CSV.
+double catalog_price(const std::string& type) {
+  CsvReader csv(std::string(FLEETSIM_SOURCE_DIR) + "/data/catalog/instances.csv");
+  while (csv.next())
+    if (csv.str("instance_type") == type) return csv.number("ondemand_usd_per_hour");
+  ADD_FAILURE() << type << " not in the catalog";
+  return 0;
+}
+
+TEST(DefaultScenario, Headlines) {
+  const auto s = scenario::load_scenario(kScenarioDir + "/default.yaml");
+  ASSERT_EQ(s.pools.size(), 1u);
+  ASSERT_EQ(s.pools[0].instance_type, "p4d.24xlarge");
+  ASSERT_EQ(s.pools[0].count, 6);
+  ASSERT_EQ(s.horizon, 2 * sim::kDay);
+  const double price = catalog_price("p4d.24xlarge");
+  ASSERT_GT(price, 0);
+  EXPECT_EQ(s.pools[0].usd_per_hour, price);
+
+  sim::NullRecorder rec;
+  world::World w(s, s.seed, rec);
+  const auto r = w.run();
+  const auto sum = analysis::summarize(r);
+
+  // A fixed pool runs, and is billed, for the whole horizon.
+  EXPECT_TRUE(sum.horizon_reached);
+  EXPECT_EQ(sum.simulated_s, 48 * 3600.0);
+  EXPECT_EQ(sum.nodes, 6u);
+  EXPECT_EQ(sum.gpus, 48);
+  EXPECT_DOUBLE_EQ(sum.gpu_seconds_provisioned, 48 * 48 * 3600.0);
+  EXPECT_DOUBLE_EQ(sum.cost_total, 6 * price * 48);
+  EXPECT_DOUBLE_EQ(sum.cost_by_pool.at("a100"), 6 * price * 48);
+  EXPECT_NEAR(sum.cost_allocated + sum.cost_idle, sum.cost_total, 1e-9 * sum.cost_total);
+
+  // The story the scenario tells: busy, some idle money, 8-GPU jobs waiting.
+  EXPECT_GT(sum.jobs_total, 100u);
+  EXPECT_GT(sum.jobs_succeeded, sum.jobs_total * 9 / 10);
+  EXPECT_GT(sum.gpu_allocation, 0.5);
+  EXPECT_LT(sum.gpu_allocation, 1.0);
+  EXPECT_GT(sum.cost_idle, 0);
+  EXPECT_GT(sum.wait_s.max, 0);
+  EXPECT_LE(sum.wait_s.p50, sum.wait_s.p90);
+  EXPECT_LE(sum.wait_s.p90, sum.wait_s.p99);
+  EXPECT_LE(sum.wait_s.p99, sum.wait_s.max);
+  EXPECT_EQ(sum.preemptions, 0u);  // fifo never preempts
+  EXPECT_EQ(sum.cost_by_team.count("nlp"), 1u);
+  EXPECT_EQ(sum.cost_by_team.count("vision"), 1u);
+}
+
+}  // namespace
+}  // namespace fleetsim
