@@ -177,6 +177,20 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
   }
   if (!out) throw std::runtime_error("cannot write " + path);
 }
+void write_nodes_csv(const std::string& path, const world::RunResult& r) {
+  std::ofstream out(path);
+  out.precision(17);
+  out << "name,pool,instance_type,gpu_model,gpus,usd_per_hour,lifetime_s,billed_s,cost_usd,allocated_usd,idle_usd,"
+         "allocated_gpu_seconds\n";
+  for (const auto& n : r.cluster.nodes()) {
+    const auto& b = r.bills[n.id];
+    out << csv_field(n.name) << ',' << csv_field(r.cluster.pools()[n.pool].name) << ',' << csv_field(n.type->name)
+        << ',' << csv_field(n.type->gpu_model) << ',' << n.allocatable.gpus << ',' << n.usd_per_hour << ','
+        << b.lifetime_s << ',' << b.billed_s << ',' << b.cost_usd << ',' << b.allocated_usd << ',' << b.idle_usd
+        << ',' << b.allocated_gpu_seconds << '\n';
+  }
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
 }  // namespace
 
 std::string summary_json(const Summary& s, const world::RunResult& r) {
@@ -215,6 +229,7 @@ void write_results(const std::string& dir, const world::RunResult& r, const Summ
   fs::create_directories(tmp);
   write_h5((tmp / "run.h5").string(), r, rec);
   write_jobs_csv((tmp / "jobs.csv").string(), r);
+  write_nodes_csv((tmp / "nodes.csv").string(), r);
   {
     std::ofstream sc(tmp / "scenario.yaml");
     sc << r.scenario_text;

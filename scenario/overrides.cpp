@@ -24,7 +24,8 @@ std::vector<Step> parse_path(const std::string& path, const std::string& assignm
   while (i < path.size()) {
     std::size_t j = i;
     while (j < path.size() && path[j] != '.' && path[j] != '[') ++j;
-    if (j > i) steps.push_back({path.substr(i, j - i), -1});
+    if (j == i) bad();  // an empty key: "a..b", ".a", "a.[0]"
+    steps.push_back({path.substr(i, j - i), -1});
     while (j < path.size() && path[j] == '[') {
       std::size_t close = path.find(']', j);
       if (close == std::string::npos) bad();
@@ -35,8 +36,7 @@ std::vector<Step> parse_path(const std::string& path, const std::string& assignm
       }
       j = close + 1;
     }
-    if (j < path.size() && path[j] == '.') ++j;
-    if (j == i) bad();
+    if (j < path.size() && (path[j] != '.' || ++j == path.size())) bad();  // "a[0]x", "a." 
     i = j;
   }
   if (steps.empty()) bad();

@@ -240,9 +240,14 @@ void World::sample() {
 
 RunResult World::run(const RunOptions& opts) {
   sim::Progress progress(opts.progress && sim::Progress::stderr_is_terminal());
-  auto done = [this] { return arrived_ == jobs_.size() && running_ == 0 && terminating_ == 0 && queue_->size() == 0; };
+  // Without a horizon the run ends when the work does. With one, it lasts the
+  // whole horizon: a fixed pool is paid for whether or not work remains.
+  std::function<bool()> done;
+  if (scenario_.horizon == sim::kNever)
+    done = [this] { return arrived_ == jobs_.size() && running_ == 0 && terminating_ == 0 && queue_->size() == 0; };
   sample();
   auto stats = sim_.run(scenario_.horizon, done, &progress);
+  if (scenario_.horizon != sim::kNever) stats.end_time = scenario_.horizon;
   return finish(stats);
 }
 

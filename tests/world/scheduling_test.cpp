@@ -369,5 +369,20 @@ TEST(Scheduling, HorizonCutsBillAndJobCost) {
   EXPECT_NEAR(o->sum.cost_idle, 0.0, 1e-9);
 }
 
+TEST(Scheduling, FixedPoolIsBilledForTheWholeHorizon) {
+  // Work ends after 30 min but the pool exists for the 2 h horizon: 2 h billed
+  // at $3.60/h = $7.20, of which the job used $1.80 and $5.40 is idle.
+  Spec s = billing_setup("job_id,submit,duration,gpus\nshort,0,30m,1\n");
+  s.extra = "horizon: 2h\n";
+  auto o = run("e6", s);
+  EXPECT_FALSE(o->r.horizon_reached);
+  EXPECT_EQ(o->r.end, 2 * kHour);
+  EXPECT_EQ(o->rec_of("short").status, JobStatus::succeeded);
+  EXPECT_NEAR(o->rec_of("short").cost_usd, 1.8, 1e-9);
+  EXPECT_NEAR(o->sum.cost_total, 7.2, 1e-9);
+  EXPECT_NEAR(o->sum.cost_idle, 5.4, 1e-9);
+  EXPECT_DOUBLE_EQ(o->sum.gpu_allocation, 0.25);
+}
+
 }  // namespace
 }  // namespace fleetsim
