@@ -1,5 +1,6 @@
 #include "analysis/compare.hpp"
 
+#include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <cstdio>
@@ -24,9 +25,12 @@ MeanCI mean_ci95(const std::vector<double>& x) {
 }
 
 namespace {
-std::vector<double> metric_samples(const VariantResult& v, std::size_t m) {
+// Looked up by name: per-team rows exist only for teams a seed's workload has.
+std::vector<double> metric_samples(const VariantResult& v, const std::string& name) {
   std::vector<double> out;
-  for (const auto& s : v.per_seed) out.push_back(headline_metrics(s)[m].second);
+  for (const auto& s : v.per_seed)
+    for (const auto& [n, value] : headline_metrics(s))
+      if (n == name) out.push_back(value);
   return out;
 }
 std::string cell(const MeanCI& c) {
@@ -50,14 +54,18 @@ std::size_t columns(const std::string& s) {
 
 void print_comparison(std::ostream& out, const std::vector<VariantResult>& variants) {
   if (variants.empty() || variants[0].per_seed.empty()) return;
-  const auto names = headline_metrics(variants[0].per_seed[0]);
+  std::vector<std::string> names;
+  for (const auto& v : variants)
+    for (const auto& s : v.per_seed)
+      for (const auto& [n, value] : headline_metrics(s))
+        if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header{"metric"};
   for (const auto& v : variants) header.push_back(v.label);
   rows.push_back(header);
-  for (std::size_t m = 0; m < names.size(); ++m) {
-    std::vector<std::string> row{names[m].first};
-    for (const auto& v : variants) row.push_back(cell(mean_ci95(metric_samples(v, m))));
+  for (const auto& name : names) {
+    std::vector<std::string> row{name};
+    for (const auto& v : variants) row.push_back(cell(mean_ci95(metric_samples(v, name))));
     rows.push_back(row);
   }
   std::vector<std::size_t> width(header.size(), 0);

@@ -208,6 +208,7 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                {"preemptions", s.preemptions}};
   j["queue_wait_s"] = pct_json(s.wait_s);
   j["completion_time_s"] = pct_json(s.jct_s);
+  for (const auto& [team, p] : s.wait_s_by_team) j["queue_wait_s_by_team"][team] = pct_json(p);
   j["capacity"] = {{"nodes", s.nodes},
                    {"gpus", s.gpus},
                    {"gpu_seconds_provisioned", s.gpu_seconds_provisioned},

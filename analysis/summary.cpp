@@ -41,6 +41,7 @@ Summary summarize(const world::RunResult& r) {
   s.preemptions = r.preemptions;
   s.jobs_total = r.jobs.size();
   std::vector<double> waits, jcts;
+  std::map<std::string, std::vector<double>> team_waits;
   for (std::size_t i = 0; i < r.jobs.size(); ++i) {
     const auto& j = r.jobs[i];
     const auto& rec = r.records[i];
@@ -51,12 +52,18 @@ Summary summarize(const world::RunResult& r) {
       case JobStatus::terminating: s.jobs_running++; break;
       case JobStatus::succeeded: s.jobs_succeeded++; break;
     }
-    if (rec.first_start >= 0) waits.push_back(sim::to_seconds(rec.first_start - j.submit));
+    const std::string team = j.team.empty() ? "(none)" : j.team;
+    auto& tw = team_waits[team];
+    if (rec.first_start >= 0) {
+      waits.push_back(sim::to_seconds(rec.first_start - j.submit));
+      tw.push_back(waits.back());
+    }
     if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
-    s.cost_by_team[j.team.empty() ? "(none)" : j.team] += rec.cost_usd;
+    s.cost_by_team[team] += rec.cost_usd;
   }
   s.jobs_arrived = s.jobs_total - s.jobs_not_arrived;
   s.wait_s = percentiles(std::move(waits));
+  for (auto& [team, w] : team_waits) s.wait_s_by_team[team] = percentiles(std::move(w));
   s.jct_s = percentiles(std::move(jcts));
   s.nodes = r.cluster.nodes().size();
   s.gpus = r.cluster.gpus_total();
@@ -75,7 +82,7 @@ Summary summarize(const world::RunResult& r) {
 }
 
 std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
-  return {{"cost_usd", s.cost_total},
+  std::vector<std::pair<std::string, double>> m{{"cost_usd", s.cost_total},
           {"idle_cost_usd", s.cost_idle},
           {"gpu_allocation", s.gpu_allocation},
           {"jobs_succeeded", static_cast<double>(s.jobs_succeeded)},
@@ -87,6 +94,9 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"jct_p99_s", s.jct_s.p99},
           {"preemptions", static_cast<double>(s.preemptions)},
           {"simulated_h", s.simulated_s / 3600}};
+  if (s.wait_s_by_team.size() > 1)
+    for (const auto& [team, p] : s.wait_s_by_team) m.emplace_back("wait_mean_s[" + team + "]", p.mean);
+  return m;
 }
 
 }  // namespace fleetsim::analysis

@@ -30,6 +30,7 @@ struct Summary {
   std::uint64_t preemptions = 0;
   Percentiles wait_s;  // first start - submit, over jobs that started
   Percentiles jct_s;   // completion - submit, over jobs that finished
+  std::map<std::string, Percentiles> wait_s_by_team;  // every team with jobs, "(none)" for no team
   // Capacity
   std::size_t nodes = 0;
   std::int64_t gpus = 0;
@@ -44,7 +45,7 @@ struct Summary {
 
 Summary summarize(const world::RunResult& r);
 
-// The numbers compare tables and sweeps use, by name.
+// The numbers compare tables and sweeps use, by name (with one wait row per team).
 std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s);
 
 }  // namespace fleetsim::analysis

@@ -54,6 +54,10 @@ void print_summary(std::ostream& out, const Summary& s) {
   out << "; " << s.preemptions << " preemptions\n";
   out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";
+  if (s.wait_s_by_team.size() > 1)
+    for (const auto& [team, p] : s.wait_s_by_team)
+      out << "              " << team << ": p50 " << human_duration(p.p50) << ", p90 " << human_duration(p.p90)
+          << ", mean " << human_duration(p.mean) << "\n";
   out << "  completion  p50 " << human_duration(s.jct_s.p50) << ", p90 " << human_duration(s.jct_s.p90) << ", p99 "
       << human_duration(s.jct_s.p99) << " (submit to finish)\n";
 }

@@ -283,3 +283,35 @@ TEST(Percentile, Type7HandCases) {
 
 }  // namespace
 }  // namespace fleetsim::analysis
+
+namespace fleetsim::analysis {
+namespace {
+
+// Per-team waits: two teams, hand-made records.
+TEST(SummaryByTeam, WaitPercentilesPerTeam) {
+  world::RunResult r;
+  r.scenario_name = "t";
+  for (int i = 0; i < 4; ++i) {
+    models::Job j;
+    j.id = static_cast<models::JobId>(i);
+    j.team = i < 2 ? "a" : "b";
+    j.submit = 0;
+    world::JobRecord rec;
+    rec.status = world::JobStatus::succeeded;
+    rec.first_start = (i + 1) * 10 * sim::kSecond;  // waits 10, 20 | 30, 40 s
+    rec.end = rec.first_start + sim::kSecond;
+    r.jobs.push_back(j);
+    r.records.push_back(rec);
+  }
+  const Summary s = summarize(r);
+  ASSERT_EQ(s.wait_s_by_team.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.wait_s_by_team.at("a").mean, 15.0);
+  EXPECT_DOUBLE_EQ(s.wait_s_by_team.at("b").mean, 35.0);
+  EXPECT_DOUBLE_EQ(s.wait_s.mean, 25.0);
+  const auto m = headline_metrics(s);
+  EXPECT_EQ(m[m.size() - 2].first, "wait_mean_s[a]");
+  EXPECT_DOUBLE_EQ(m.back().second, 35.0);
+}
+
+}  // namespace
+}  // namespace fleetsim::analysis
