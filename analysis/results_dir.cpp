@@ -205,11 +205,12 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
   j["events"] = s.events;
   j["jobs"] = {{"total", s.jobs_total},     {"arrived", s.jobs_arrived}, {"succeeded", s.jobs_succeeded},
                {"running", s.jobs_running}, {"queued", s.jobs_queued},   {"not_arrived", s.jobs_not_arrived},
-               {"preemptions", s.preemptions}};
+               {"preemptions", s.preemptions},     {"evictions", s.evictions}};
   j["queue_wait_s"] = pct_json(s.wait_s);
   j["completion_time_s"] = pct_json(s.jct_s);
   for (const auto& [team, p] : s.wait_s_by_team) j["queue_wait_s_by_team"][team] = pct_json(p);
   j["capacity"] = {{"nodes", s.nodes},
+                   {"node_hours", s.node_hours},
                    {"gpus", s.gpus},
                    {"gpu_seconds_provisioned", s.gpu_seconds_provisioned},
                    {"gpu_seconds_allocated", s.gpu_seconds_allocated},

@@ -65,10 +65,12 @@ Summary summarize(const world::RunResult& r) {
   s.wait_s = percentiles(std::move(waits));
   for (auto& [team, w] : team_waits) s.wait_s_by_team[team] = percentiles(std::move(w));
   s.jct_s = percentiles(std::move(jcts));
-  s.nodes = r.cluster.nodes().size();
+  s.evictions = r.evictions;
   s.gpus = r.cluster.gpus_total();
   for (const auto& n : r.cluster.nodes()) {
     const auto& b = r.bills[n.id];
+    s.nodes += n.launched != sim::kNever;
+    s.node_hours += b.lifetime_s / 3600;
     s.gpu_seconds_provisioned += n.allocatable.gpus * b.lifetime_s;
     s.gpu_seconds_allocated += b.allocated_gpu_seconds;
     s.cost_total += b.cost_usd;
@@ -93,6 +95,8 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"jct_p50_s", s.jct_s.p50},
           {"jct_p99_s", s.jct_s.p99},
           {"preemptions", static_cast<double>(s.preemptions)},
+          {"evictions", static_cast<double>(s.evictions)},
+          {"node_hours", s.node_hours},
           {"simulated_h", s.simulated_s / 3600}};
   if (s.wait_s_by_team.size() > 1)
     for (const auto& [team, p] : s.wait_s_by_team) m.emplace_back("wait_mean_s[" + team + "]", p.mean);

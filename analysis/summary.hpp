@@ -28,11 +28,13 @@ struct Summary {
   std::size_t jobs_total = 0, jobs_arrived = 0, jobs_succeeded = 0, jobs_running = 0, jobs_queued = 0;
   std::size_t jobs_not_arrived = 0;
   std::uint64_t preemptions = 0;
+  std::uint64_t evictions = 0;  // jobs evicted because a provisioner removed their node
   Percentiles wait_s;  // first start - submit, over jobs that started
   Percentiles jct_s;   // completion - submit, over jobs that finished
   std::map<std::string, Percentiles> wait_s_by_team;  // every team with jobs, "(none)" for no team
   // Capacity
-  std::size_t nodes = 0;
+  std::size_t nodes = 0;  // nodes that ran (were billed) at some point
+  double node_hours = 0;
   std::int64_t gpus = 0;
   double gpu_seconds_provisioned = 0, gpu_seconds_allocated = 0;
   double gpu_allocation = 0;  // allocated / provisioned

@@ -32,7 +32,9 @@ std::string pct(double f) {
 void print_summary(std::ostream& out, const Summary& s) {
   out << "fleetsim: " << s.scenario << " (seed " << s.seed << "), simulated " << human_duration(s.simulated_s)
       << (s.horizon_reached ? " (stopped at the horizon)" : "") << "\n";
-  out << "  cluster     " << s.nodes << " nodes, " << s.gpus << " GPUs\n";
+  char nh[32];
+  std::snprintf(nh, sizeof nh, "%.1f", s.node_hours);
+  out << "  cluster     " << s.nodes << " nodes ran for " << nh << " node-hours; " << s.gpus << " GPUs at the end\n";
   out << "  cost        " << money(s.cost_total) << " total: " << money(s.cost_allocated) << " used by jobs, "
       << money(s.cost_idle) << " idle (" << pct(s.cost_total > 0 ? s.cost_idle / s.cost_total : 0) << ")\n";
   // The most expensive pools; the rest in one line.
@@ -51,7 +53,9 @@ void print_summary(std::ostream& out, const Summary& s) {
   out << "  jobs        " << s.jobs_succeeded << " of " << s.jobs_arrived << " arrived finished, " << s.jobs_running
       << " running, " << s.jobs_queued << " queued";
   if (s.jobs_not_arrived) out << ", " << s.jobs_not_arrived << " after the horizon";
-  out << "; " << s.preemptions << " preemptions\n";
+  out << "; " << s.preemptions << " preemptions";
+  if (s.evictions) out << ", " << s.evictions << " evictions by scale-down";
+  out << "\n";
   out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";
   if (s.wait_s_by_team.size() > 1)

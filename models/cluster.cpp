@@ -6,6 +6,17 @@
 
 namespace fleetsim::models {
 
+const char* to_string(NodeState s) {
+  switch (s) {
+    case NodeState::launching: return "launching";
+    case NodeState::booting: return "booting";
+    case NodeState::ready: return "ready";
+    case NodeState::draining: return "draining";
+    case NodeState::terminated: return "terminated";
+  }
+  return "?";
+}
+
 PoolId Cluster::add_pool(NodePool pool) {
   pools_.push_back(std::move(pool));
   return static_cast<PoolId>(pools_.size() - 1);
@@ -18,7 +29,7 @@ const GpuTopology* Cluster::topology_for(const InstanceType* t) {
   return topologies_.back().second.get();
 }
 
-NodeId Cluster::add_node(PoolId pool, sim::SimTime now, int max_pods) {
+NodeId Cluster::add_node(PoolId pool, sim::SimTime now, int max_pods, NodeState state) {
   const NodePool& p = pools_.at(pool);
   Node n;
   n.id = static_cast<NodeId>(nodes_.size());
@@ -30,16 +41,50 @@ NodeId Cluster::add_node(PoolId pool, sim::SimTime now, int max_pods) {
   n.max_pods = max_pods;
   n.free_gpu_mask = p.type->gpus >= 32 ? 0xFFFFFFFFu : ((1u << p.type->gpus) - 1u);
   n.usd_per_hour = p.usd_per_hour;
-  n.launched = now;
+  n.requested_at = now;
+  n.state = NodeState::launching;
   nodes_.push_back(std::move(n));
-  free_hist_[p.type->gpus]++;
   max_gpus_ = std::max(max_gpus_, p.type->gpus);
-  gpus_total_ += p.type->gpus;
-  return nodes_.back().id;
+  const NodeId id = nodes_.back().id;
+  if (state != NodeState::launching) set_state(id, NodeState::booting, now);
+  if (state == NodeState::ready) set_state(id, NodeState::ready, now);
+  return id;
+}
+
+void Cluster::set_state(NodeId id, NodeState state, sim::SimTime now) {
+  Node& n = nodes_.at(id);
+  if (state <= n.state) throw std::logic_error("node " + n.name + " cannot go from " + to_string(n.state) + " to " + to_string(state));
+  if (state == NodeState::terminated && !n.pods.empty())
+    throw std::logic_error("node " + n.name + " terminated with pods bound");
+  const bool was_running = n.state >= NodeState::booting;
+  if (n.state == NodeState::ready) free_hist_[n.free().gpus]--;
+  if (!was_running && state != NodeState::terminated) {
+    n.launched = now;
+    gpus_total_ += n.allocatable.gpus;
+    nodes_running_++;
+  }
+  if (state == NodeState::ready) {
+    n.ready_at = now;
+    free_hist_[n.free().gpus]++;
+  }
+  if (state == NodeState::terminated) {
+    n.terminated = now;
+    if (was_running) {
+      gpus_total_ -= n.allocatable.gpus;
+      nodes_running_--;
+    }
+  }
+  n.state = state;
+}
+
+int Cluster::pool_size(PoolId pool) const {
+  int k = 0;
+  for (const auto& n : nodes_) k += n.pool == pool && n.state != NodeState::terminated;
+  return k;
 }
 
 bool Cluster::fits(const Node& n, const PodSpec& p) const {
-  if (n.terminated != sim::kNever) return false;
+  if (n.state != NodeState::ready) return false;
   if (static_cast<int>(n.pods.size()) >= n.max_pods) return false;
   const int g = p.whole_gpus();
   Resources need{p.cpu_milli, p.memory_mib, g};
@@ -51,9 +96,10 @@ bool Cluster::fits(const Node& n, const PodSpec& p) const {
   return true;
 }
 
-void Cluster::histogram_move(int from_free, int to_free) {
+void Cluster::histogram_move(const Node& n, int from_free) {
+  if (n.state != NodeState::ready) return;  // only schedulable nodes are counted
   free_hist_[from_free]--;
-  free_hist_[to_free]++;
+  free_hist_[n.free().gpus]++;
 }
 
 std::uint32_t Cluster::bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_t priority,
@@ -79,7 +125,7 @@ std::uint32_t Cluster::bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_
   n.requested += req;
   n.free_gpu_mask &= ~mask;
   n.pods.push_back(BoundPod{ref, req, mask, priority, now});
-  histogram_move(before, n.free().gpus);
+  histogram_move(n, before);
   gpus_allocated_ += g;
   return mask;
 }
@@ -94,7 +140,7 @@ void Cluster::unbind(NodeId id, PodRef ref) {
   gpus_allocated_ -= it->request.gpus;
   *it = n.pods.back();
   n.pods.pop_back();
-  histogram_move(before, n.free().gpus);
+  histogram_move(n, before);
 }
 
 int Cluster::max_free_gpus() const {

@@ -33,11 +33,22 @@ struct BoundPod {
   sim::SimTime start = 0;
 };
 
+// A node's life: requested from the cloud (launching, not billed), running and
+// billed while kubelet, driver and device plugin start (booting), schedulable
+// (ready), cordoned while its pods leave (draining), gone (terminated).
+enum class NodeState : std::uint8_t { launching, booting, ready, draining, terminated };
+const char* to_string(NodeState s);
+
 struct NodePool {
   std::string name;
   const InstanceType* type = nullptr;
-  int count = 0;
+  int count = 0;  // nodes at the start
   double usd_per_hour = 0;
+  int min = 0;    // node-group bounds for autoscalers
+  int max = 0;
+  sim::SimTime launch_delay = 0;  // request -> instance running (billing starts)
+  sim::SimTime boot_delay = 0;    // running -> Ready with GPUs advertised
+  double launch_failure_probability = 0;  // a launch that never becomes Ready
 };
 
 struct Node {
@@ -52,7 +63,10 @@ struct Node {
   std::uint32_t free_gpu_mask = 0;  // bit i set = GPU i free
   std::vector<BoundPod> pods;
   double usd_per_hour = 0;
-  sim::SimTime launched = 0;
+  NodeState state = NodeState::ready;
+  sim::SimTime requested_at = 0;  // when the node was asked for
+  sim::SimTime launched = sim::kNever;  // billing starts; kNever if it never ran
+  sim::SimTime ready_at = sim::kNever;
   sim::SimTime terminated = sim::kNever;
 
   Resources free() const { return allocatable - requested; }
@@ -62,7 +76,12 @@ struct Node {
 class Cluster {
  public:
   PoolId add_pool(NodePool pool);
-  NodeId add_node(PoolId pool, sim::SimTime now, int max_pods = 110);
+  // A node of `pool`; `state` ready (the default) means running and schedulable now.
+  NodeId add_node(PoolId pool, sim::SimTime now, int max_pods = 110, NodeState state = NodeState::ready);
+  // Moves a node along its lifecycle (forward only). Terminating requires no bound pods.
+  void set_state(NodeId id, NodeState state, sim::SimTime now);
+  // Nodes of `pool` not terminated (launching ones included): the node group's size.
+  int pool_size(PoolId pool) const;
 
   const std::vector<Node>& nodes() const { return nodes_; }
   const Node& node(NodeId id) const { return nodes_[id]; }
@@ -77,11 +96,13 @@ class Cluster {
   // Largest free GPU count on any node: a pod needing more fits nowhere.
   int max_free_gpus() const;
   int max_gpus_per_node() const { return max_gpus_; }
+  // GPUs on running nodes (booting, ready or draining): what is being paid for.
   std::int64_t gpus_total() const { return gpus_total_; }
+  std::int64_t nodes_running() const { return nodes_running_; }
   std::int64_t gpus_allocated() const { return gpus_allocated_; }
 
  private:
-  void histogram_move(int from_free, int to_free);
+  void histogram_move(const Node& n, int from_free);
   const GpuTopology* topology_for(const InstanceType* t);
 
   std::vector<NodePool> pools_;
@@ -90,6 +111,7 @@ class Cluster {
   std::array<std::int64_t, 33> free_hist_{};  // nodes by free GPU count
   int max_gpus_ = 0;
   std::int64_t gpus_total_ = 0;
+  std::int64_t nodes_running_ = 0;
   std::int64_t gpus_allocated_ = 0;
 };
 

@@ -5,6 +5,7 @@
 
 #include "models/workload/openb.hpp"
 #include "policies/placement/placement_policy.hpp"
+#include "policies/provisioning/provisioner.hpp"
 #include "policies/queueing/queue_policy.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/yaml_fields.hpp"
@@ -14,6 +15,10 @@
 namespace fleetsim::scenario {
 
 namespace fs = std::filesystem;
+
+sim::SimTime default_boot_delay(const models::InstanceType& t) {
+  return t.gpus > 0 ? 4 * sim::kMinute : 90 * sim::kSecond;
+}
 
 std::string builtin_catalog_path() {
   if (const char* d = std::getenv("FLEETSIM_DATA_DIR")) return std::string(d) + "/catalog/instances.csv";
@@ -145,9 +150,13 @@ void parse_openb_nodes(const Fields& cluster, const std::string& base_dir, Scena
       t.reserve_system = false;
       s.catalog.add(t);
       it = pool_of.emplace(type, static_cast<std::uint32_t>(s.pools.size())).first;
-      s.pools.push_back(PoolSpec{type, type, 0, price, 110});
+      PoolSpec pool;
+      pool.name = pool.instance_type = type;
+      pool.usd_per_hour = price;
+      s.pools.push_back(pool);
     }
     s.pools[it->second].count++;
+    s.pools[it->second].max++;
     s.node_order.push_back(it->second);
   }
 }
@@ -161,7 +170,8 @@ void parse_cluster(const Fields& root, const std::string& base_dir, Scenario& s)
     if (!list.IsSequence() || list.size() == 0) c.fail("pools", "a non-empty list of node pools");
     for (std::size_t i = 0; i < list.size(); ++i) {
       Fields f(list[i], s.file, "cluster.pools[" + std::to_string(i) + "]",
-               {"name", "instance_type", "count", "usd_per_hour", "max_pods"});
+               {"name", "instance_type", "count", "usd_per_hour", "max_pods", "min", "max", "launch_delay",
+                "boot_delay", "launch_failure_probability"});
       PoolSpec p;
       p.name = f.str("name");
       for (const auto& q : s.pools)
@@ -174,6 +184,11 @@ void parse_cluster(const Fields& root, const std::string& base_dir, Scenario& s)
       p.count = static_cast<int>(f.integer("count", 0, 100000));
       p.usd_per_hour = f.number("usd_per_hour", 0, 1e6, t->ondemand_usd_per_hour);
       p.max_pods = static_cast<int>(f.integer("max_pods", 1, 1000, 110));
+      p.min = static_cast<int>(f.integer("min", 0, p.count, 0));
+      p.max = static_cast<int>(f.integer("max", std::max(p.count, 0), 100000, p.count));
+      p.launch_delay = f.duration("launch_delay", p.launch_delay);
+      p.boot_delay = f.duration("boot_delay", default_boot_delay(*t));
+      p.launch_failure_probability = f.number("launch_failure_probability", 0, 0.99, 0);
       s.pools.push_back(p);
     }
   }
@@ -213,7 +228,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   s.text = overrides.empty() ? yaml_text : out.str() + "\n";
   Fields f(root, file, "",
            {"name", "description", "seed", "horizon", "catalog", "cluster", "priority_classes", "workload",
-            "scheduler", "billing"});
+            "scheduler", "provisioning", "billing"});
   s.name = f.str("name");
   s.description = f.str("description", "");
   s.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX, 1));
@@ -223,6 +238,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   parse_priority_classes(f, s);
   parse_cluster(f, base_dir, s);
   parse_scheduler(f, s);
+  s.provisioning = parse_policy<policies::Provisioner>(f, "provisioning", "static");
   parse_billing(f, s);
   s.workload = parse_workload(f.node("workload"), file, base_dir);
   return s;

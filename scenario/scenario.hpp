@@ -19,6 +19,11 @@ struct PoolSpec {
   int count = 0;
   double usd_per_hour = 0;  // catalog price unless the scenario overrides it
   int max_pods = 110;
+  int min = 0;              // node-group bounds for autoscalers
+  int max = 0;              // default: count
+  sim::SimTime launch_delay = 30 * sim::kSecond;  // request -> running (billed)
+  sim::SimTime boot_delay = 0;                    // running -> Ready; default by GPU/CPU type
+  double launch_failure_probability = 0;
 };
 
 struct PolicyChoice {
@@ -50,8 +55,14 @@ struct Scenario {
   models::PriorityClasses priority_classes;
   std::vector<WorkloadSource> workload;
   SchedulerSpec scheduler;
+  PolicyChoice provisioning{"static", {}};
   BillingSpec billing;
 };
+
+// Default boot time (running -> Ready): GPU nodes start a driver and the device
+// plugin and pull large images; SEMANTICS.md §2.2 gives 3-10 min for GPU nodes
+// and 1-3 min for CPU nodes. fleetsim takes 4 min and 90 s.
+sim::SimTime default_boot_delay(const models::InstanceType& t);
 
 // Loads and validates. `overrides` are "path=value" strings (--set); a path is
 // dotted keys with [i] for list items: "cluster.pools[0].count=8".

@@ -20,6 +20,7 @@ struct JobRecord {
   sim::SimTime last_start = -1;
   sim::SimTime end = -1;          // completion
   int preemptions = 0;
+  int evictions = 0;              // pods evicted because their node was removed
   double gpu_seconds = 0;         // whole GPUs held x time, all attempts
   double cost_usd = 0;            // share of the nodes it occupied
   std::vector<models::NodeId> nodes;  // where its pods run (or last ran)
@@ -43,6 +44,7 @@ struct RunResult {
   bool horizon_reached = false;
   std::uint64_t events = 0;
   std::uint64_t preemptions = 0;
+  std::uint64_t evictions = 0;
   std::vector<models::Job> jobs;
   std::vector<JobRecord> records;
   models::Cluster cluster;

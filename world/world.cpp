@@ -31,10 +31,11 @@ std::unique_ptr<Interface> make_policy(const scenario::PolicyChoice& c) {
 }  // namespace
 
 World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& recorder)
-    : scenario_(s), recorder_(recorder), sim_(seed) {
+    : scenario_(s), recorder_(recorder), sim_(seed), provisioning_rng_(sim_.rng().stream("provisioning")) {
   build_cluster();
   queue_ = make_policy<policies::QueuePolicy>(s.scheduler.queue);
   placement_ = make_policy<policies::PlacementPolicy>(s.scheduler.placement);
+  provisioner_ = make_policy<policies::Provisioner>(s.provisioning);
   jobs_ = scenario::materialize_workload(s.workload, sim_.rng(), s.priority_classes);
   check_jobs_can_fit();
   const std::size_t n = jobs_.size();
@@ -43,10 +44,18 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   accrued_to_.assign(n, 0);
   awaiting_victims_.assign(n, 0);
   nominated_by_.assign(n, UINT32_MAX);
+  running_view_.assign(n, nullptr);
+  pending_since_.assign(n, 0);
   ev_arrival_ = sim_.add_handler("arrival", [this](std::uint64_t j) { on_arrival(static_cast<JobId>(j)); });
   ev_complete_ = sim_.add_handler("complete", [this](std::uint64_t j) { on_complete(static_cast<JobId>(j)); });
   ev_evicted_ = sim_.add_handler("evicted", [this](std::uint64_t j) { on_evicted(static_cast<JobId>(j)); });
   ev_cycle_ = sim_.add_handler("schedule", [this](std::uint64_t) { cycle(); });
+  ev_node_running_ =
+      sim_.add_handler("node-running", [this](std::uint64_t id) { on_node_running(static_cast<models::NodeId>(id)); });
+  ev_node_ready_ =
+      sim_.add_handler("node-ready", [this](std::uint64_t id) { on_node_ready(static_cast<models::NodeId>(id)); });
+  ev_reconcile_ = sim_.add_handler("provisioning", [this](std::uint64_t) { reconcile(); });
+  if (provisioner_->period() > 0) sim_.every(provisioner_->period(), 0, ev_reconcile_);
   for (const auto& j : jobs_) sim_.at(j.submit, ev_arrival_, j.id);
   s_alloc_ = recorder_.series("gpus_allocated", "GPUs");
   s_gpus_ = recorder_.series("gpus_provisioned", "GPUs");
@@ -56,8 +65,12 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
 }
 
 void World::build_cluster() {
-  for (const auto& p : scenario_.pools)
-    cluster_.add_pool(models::NodePool{p.name, scenario_.catalog.find(p.instance_type), p.count, p.usd_per_hour});
+  for (const auto& p : scenario_.pools) {
+    cluster_.add_pool(models::NodePool{p.name, scenario_.catalog.find(p.instance_type), p.count, p.usd_per_hour,
+                                       p.min, p.max, p.launch_delay, p.boot_delay,
+                                       p.launch_failure_probability});
+    launch_rng_.push_back(sim_.rng().stream("launch/" + p.name));
+  }
   if (!scenario_.node_order.empty()) {
     for (auto pool : scenario_.node_order) cluster_.add_node(pool, 0, scenario_.pools[pool].max_pods);
   } else {
@@ -68,18 +81,11 @@ void World::build_cluster() {
 }
 
 void World::check_jobs_can_fit() const {
-  // One empty node per pool shape is enough to tell whether a pod can ever fit.
+  // An empty node of every pool that can have nodes tells whether a pod can ever fit.
   std::vector<models::Node> empty;
   for (std::uint32_t p = 0; p < cluster_.pools().size(); ++p)
-    for (const auto& n : cluster_.nodes())
-      if (n.pool == p) {
-        models::Node e = n;
-        e.pods.clear();
-        e.requested = {};
-        e.free_gpu_mask = ~0u;
-        empty.push_back(e);
-        break;
-      }
+    if (cluster_.pools()[p].max > 0 || cluster_.pools()[p].count > 0)
+      empty.push_back(policies::template_node(cluster_, p));
   for (const auto& j : jobs_)
     for (std::size_t i = 0; i < j.pods.size(); ++i) {
       const auto& pod = j.pods[i];
@@ -99,6 +105,7 @@ void World::check_jobs_can_fit() const {
 
 void World::on_arrival(JobId id) {
   records_[id].status = JobStatus::queued;
+  pending_since_[id] = sim_.now();
   ++arrived_;
   queue_->add(jobs_[id]);
   arrivals_since_cycle_.push_back(id);
@@ -158,6 +165,7 @@ bool World::try_start(JobId id) {
   r.last_start = sim_.now();
   accrued_to_[id] = sim_.now();
   completion_[id] = sim_.after(j.duration, ev_complete_, id);
+  running_view_[id] = &j;
   ++running_;
   return true;
 }
@@ -204,6 +212,7 @@ void World::release(JobId id) {
   accrue(id, sim_.now());
   const JobRecord& r = records_[id];
   for (std::uint32_t i = 0; i < r.nodes.size(); ++i) cluster_.unbind(r.nodes[i], models::PodRef{id, i});
+  running_view_[id] = nullptr;
   capacity_freed_ = true;
 }
 
@@ -225,15 +234,85 @@ void World::on_evicted(JobId id) {
   --terminating_;
   awaiting_victims_[nominated_by_[id]]--;
   nominated_by_[id] = UINT32_MAX;
+  pending_since_[id] = sim_.now();
   queue_->add(jobs_[id]);  // restarts from the beginning when placed again
   request_cycle();
+}
+
+void World::launch_node(models::PoolId pool) {
+  const models::NodePool& p = cluster_.pools()[pool];
+  const models::NodeId id = cluster_.add_node(pool, sim_.now(), scenario_.pools[pool].max_pods, models::NodeState::launching);
+  bills_.resize(cluster_.nodes().size());
+  // A failed launch never runs (insufficient capacity, bad image, ...): the node
+  // stays requested until a provisioner gives up on it.
+  if (launch_rng_[pool].uniform01() < p.launch_failure_probability) return;
+  sim_.after(p.launch_delay, ev_node_running_, id);
+}
+
+void World::on_node_running(models::NodeId id) {
+  if (cluster_.node(id).state != models::NodeState::launching) return;  // removed meanwhile
+  cluster_.set_state(id, models::NodeState::booting, sim_.now());
+  sim_.after(cluster_.pools()[cluster_.node(id).pool].boot_delay, ev_node_ready_, id);
+  sample();
+}
+
+void World::on_node_ready(models::NodeId id) {
+  if (cluster_.node(id).state != models::NodeState::booting) return;
+  cluster_.set_state(id, models::NodeState::ready, sim_.now());
+  capacity_freed_ = true;
+  request_cycle();
+}
+
+void World::evict(JobId id) {
+  release(id);
+  JobRecord& r = records_[id];
+  sim_.cancel(completion_[id]);
+  r.status = JobStatus::queued;
+  r.nodes.clear();
+  r.evictions++;
+  ++evictions_;
+  --running_;
+  pending_since_[id] = sim_.now();
+  queue_->add(jobs_[id]);  // loses its progress, like a pod deleted by a drain
+}
+
+void World::remove_node(models::NodeId id) {
+  const models::Node& n = cluster_.node(id);
+  if (n.state == models::NodeState::terminated) return;
+  // A node whose pods are mid-preemption is left alone this time.
+  for (const auto& b : n.pods)
+    if (records_[b.ref.job].status == JobStatus::terminating) return;
+  if (n.state == models::NodeState::ready) cluster_.set_state(id, models::NodeState::draining, sim_.now());
+  std::vector<JobId> jobs;
+  for (const auto& b : cluster_.node(id).pods)
+    if (std::find(jobs.begin(), jobs.end(), b.ref.job) == jobs.end()) jobs.push_back(b.ref.job);
+  for (JobId j : jobs) evict(j);
+  cluster_.set_state(id, models::NodeState::terminated, sim_.now());
+  request_cycle();
+}
+
+void World::reconcile() {
+  // The scheduler acts on what happened at this instant before the provisioner
+  // looks: a node that just became Ready is used before anyone asks for more.
+  if (cycle_pending_) cycle();
+  std::vector<policies::PendingJob> pending;
+  queue_->for_each([&](JobId id) {
+    if (records_[id].status == JobStatus::queued) pending.push_back({&jobs_[id], pending_since_[id]});
+    return true;
+  });
+  policies::ProvisioningActions actions;
+  provisioner_->reconcile({cluster_, pending, sim_.now(), running_view_}, provisioning_rng_, actions);
+  for (const auto& [pool, count] : actions.launch)
+    for (int i = 0; i < count; ++i) launch_node(pool);
+  for (models::NodeId id : actions.remove) remove_node(id);
+  sample();
 }
 
 void World::sample() {
   const SimTime t = sim_.now();
   recorder_.gauge(s_alloc_, t, static_cast<double>(cluster_.gpus_allocated()));
   recorder_.gauge(s_gpus_, t, static_cast<double>(cluster_.gpus_total()));
-  recorder_.gauge(s_nodes_, t, static_cast<double>(cluster_.nodes().size()));
+  recorder_.gauge(s_nodes_, t, static_cast<double>(cluster_.nodes_running()));
   recorder_.gauge(s_queued_, t, static_cast<double>(queue_->size()));
   recorder_.gauge(s_running_, t, static_cast<double>(running_ + terminating_));
 }
@@ -257,6 +336,7 @@ RunResult World::finish(const sim::RunStats& stats) {
     if (records_[id].status == JobStatus::running || records_[id].status == JobStatus::terminating) accrue(id, end);
   for (const auto& n : cluster_.nodes()) {
     NodeBill& b = bills_[n.id];
+    if (n.launched == sim::kNever) continue;  // never ran: never billed
     const SimTime stop = std::min(end, n.terminated);
     b.lifetime_s = sim::to_seconds(stop - n.launched);
     b.billed_s = std::max(b.lifetime_s, sim::to_seconds(scenario_.billing.minimum));
@@ -273,6 +353,7 @@ RunResult World::finish(const sim::RunStats& stats) {
   r.horizon_reached = stats.reached_horizon;
   r.events = stats.events;
   r.preemptions = preemptions_;
+  r.evictions = evictions_;
   r.jobs = std::move(jobs_);
   r.records = std::move(records_);
   r.cluster = std::move(cluster_);

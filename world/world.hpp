@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "policies/placement/placement_policy.hpp"
+#include "policies/provisioning/provisioner.hpp"
 #include "policies/queueing/queue_policy.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/recorder.hpp"
@@ -31,6 +32,12 @@ class World {
   void on_arrival(models::JobId id);
   void on_complete(models::JobId id);
   void on_evicted(models::JobId id);
+  void launch_node(models::PoolId pool);
+  void on_node_running(models::NodeId id);
+  void on_node_ready(models::NodeId id);
+  void remove_node(models::NodeId id);
+  void evict(models::JobId id);
+  void reconcile();
   void request_cycle();
   void cycle();
   bool try_start(models::JobId id);
@@ -46,6 +53,11 @@ class World {
   models::Cluster cluster_;
   std::unique_ptr<policies::QueuePolicy> queue_;
   std::unique_ptr<policies::PlacementPolicy> placement_;
+  std::unique_ptr<policies::Provisioner> provisioner_;
+  sim::Rng provisioning_rng_;
+  std::vector<sim::Rng> launch_rng_;  // per pool: launch failures
+  std::vector<const models::Job*> running_view_;
+  std::vector<sim::SimTime> pending_since_;
   std::vector<models::Job> jobs_;
   std::vector<JobRecord> records_;
   std::vector<sim::EventHandle> completion_;
@@ -54,11 +66,12 @@ class World {
   std::vector<models::JobId> arrivals_since_cycle_;
   std::vector<int> awaiting_victims_;  // per preemptor: evictions not yet done
   std::vector<models::JobId> nominated_by_;  // per victim: its preemptor
-  sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{};
+  sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{}, ev_node_running_{}, ev_node_ready_{},
+      ev_reconcile_{};
   bool cycle_pending_ = false;
   bool capacity_freed_ = true;
   std::size_t arrived_ = 0, running_ = 0, terminating_ = 0;
-  std::uint64_t preemptions_ = 0;
+  std::uint64_t preemptions_ = 0, evictions_ = 0;
   sim::SeriesId s_alloc_{}, s_queued_{}, s_running_{}, s_nodes_{}, s_gpus_{};
 };
 
