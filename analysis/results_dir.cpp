@@ -214,7 +214,10 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                    {"gpus", s.gpus},
                    {"gpu_seconds_provisioned", s.gpu_seconds_provisioned},
                    {"gpu_seconds_allocated", s.gpu_seconds_allocated},
-                   {"gpu_allocation", s.gpu_allocation}};
+                   {"gpu_allocation", s.gpu_allocation},
+                   {"goodput_gpu_hours", s.goodput_gpu_hours},
+                   {"lost_gpu_hours", s.lost_gpu_hours},
+                   {"checkpoint_gpu_hours", s.checkpoint_gpu_hours}};
   j["cost_usd"] = {{"total", s.cost_total},
                    {"allocated_to_jobs", s.cost_allocated},
                    {"idle", s.cost_idle},

@@ -60,6 +60,8 @@ Summary summarize(const world::RunResult& r) {
     }
     if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
     s.cost_by_team[team] += rec.cost_usd;
+    s.lost_gpu_hours += rec.lost_work_s * j.total_gpus() / 3600;
+    s.checkpoint_gpu_hours += rec.checkpoint_overhead_s * j.total_gpus() / 3600;
   }
   s.jobs_arrived = s.jobs_total - s.jobs_not_arrived;
   s.wait_s = percentiles(std::move(waits));
@@ -78,6 +80,7 @@ Summary summarize(const world::RunResult& r) {
     s.cost_idle += b.idle_usd;
     s.cost_by_pool[r.cluster.pools()[n.pool].name] += b.cost_usd;
   }
+  s.goodput_gpu_hours = s.gpu_seconds_allocated / 3600 - s.lost_gpu_hours - s.checkpoint_gpu_hours;
   s.gpu_allocation = s.gpu_seconds_provisioned > 0 ? s.gpu_seconds_allocated / s.gpu_seconds_provisioned : 0;
   s.cost_per_gpu_hour_used = s.gpu_seconds_allocated > 0 ? s.cost_total / (s.gpu_seconds_allocated / 3600) : 0;
   return s;
@@ -96,6 +99,7 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"jct_p99_s", s.jct_s.p99},
           {"preemptions", static_cast<double>(s.preemptions)},
           {"evictions", static_cast<double>(s.evictions)},
+          {"lost_gpu_hours", s.lost_gpu_hours},
           {"node_hours", s.node_hours},
           {"simulated_h", s.simulated_s / 3600}};
   if (s.wait_s_by_team.size() > 1)

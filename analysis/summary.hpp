@@ -38,6 +38,9 @@ struct Summary {
   std::int64_t gpus = 0;
   double gpu_seconds_provisioned = 0, gpu_seconds_allocated = 0;
   double gpu_allocation = 0;  // allocated / provisioned
+  // Of the allocated GPU-hours: work lost to interruptions (not checkpointed) and
+  // time spent writing/restoring checkpoints; goodput is the rest.
+  double lost_gpu_hours = 0, checkpoint_gpu_hours = 0, goodput_gpu_hours = 0;
   // Cost (USD)
   double cost_total = 0, cost_allocated = 0, cost_idle = 0;
   std::map<std::string, double> cost_by_pool;

@@ -50,6 +50,12 @@ void print_summary(std::ostream& out, const Summary& s) {
   out << "  GPUs        " << pct(s.gpu_allocation) << " of provisioned GPU-hours allocated ("
       << static_cast<long long>(s.gpu_seconds_allocated / 3600) << " of "
       << static_cast<long long>(s.gpu_seconds_provisioned / 3600) << " GPU-h)\n";
+  if (s.lost_gpu_hours > 0 || s.checkpoint_gpu_hours > 0) {
+    char g[128];
+    std::snprintf(g, sizeof g, "%.1f GPU-h goodput, %.1f lost to interruptions, %.1f writing checkpoints",
+                  s.goodput_gpu_hours, s.lost_gpu_hours, s.checkpoint_gpu_hours);
+    out << "              " << g << "\n";
+  }
   out << "  jobs        " << s.jobs_succeeded << " of " << s.jobs_arrived << " arrived finished, " << s.jobs_running
       << " running, " << s.jobs_queued << " queued";
   if (s.jobs_not_arrived) out << ", " << s.jobs_not_arrived << " after the horizon";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/checkpoint.hpp"
 #include "models/resources.hpp"
 #include "sim/time.hpp"
 
@@ -36,7 +37,8 @@ struct Job {
   std::int32_t priority = 0;
   bool preempts = true;  // preemptionPolicy PreemptLowerPriority (false = Never)
   sim::SimTime submit = 0;
-  sim::SimTime duration = 0;  // run time once all pods are placed
+  sim::SimTime duration = 0;  // work: run time once all pods are placed, without checkpoint pauses
+  CheckpointPolicy checkpoint;  // none by default: an interrupted job starts over
   std::vector<PodSpec> pods;
   std::string source;  // "file:line" it came from, for messages
 

@@ -219,7 +219,7 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
     throw InputError(at(n, file, path) + ": expected exactly one of synthetic, csv, openb_pods, got " +
                      (present.empty() ? std::string("none") : join(present, " and ")));
   const std::string kind = present[0];
-  std::vector<std::string> allowed = {"name", kind};
+  std::vector<std::string> allowed = {"name", kind, "checkpoint"};
   if (kind != "synthetic") allowed.push_back("limit");
   if (kind == "openb_pods")
     for (const char* k : {"skip_pending", "skip_zero_duration", "min_duration", "namespace", "qos_priority_classes"})
@@ -228,6 +228,13 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
 
   WorkloadSource src;
   src.name = f.str("name");
+  if (f.has("checkpoint")) {
+    Fields c(f.node("checkpoint"), file, f.field("checkpoint"), {"interval", "write", "restore"});
+    src.checkpoint.interval = c.duration("interval");
+    if (src.checkpoint.interval <= 0) c.fail("interval", "a positive duration");
+    src.checkpoint.write = c.duration("write", 0);
+    src.checkpoint.restore = c.duration("restore", 0);
+  }
   if (!valid_name(src.name)) f.fail("name", "a name of letters, digits, '-', '_' or '.'");
   src.where = where(file, line_of(n), "");
   std::size_t limit = static_cast<std::size_t>(f.integer("limit", 1, std::numeric_limits<std::int64_t>::max(), 0));
@@ -288,6 +295,7 @@ std::vector<models::Job> materialize_workload(const std::vector<WorkloadSource>&
       const auto& o = std::get<OpenbPodsSpec>(src.spec);
       jobs = models::load_openb_pods(o.path, o.options, 0, classes);
     }
+    for (auto& j : jobs) j.checkpoint = src.checkpoint;
     all.insert(all.end(), std::make_move_iterator(jobs.begin()), std::make_move_iterator(jobs.end()));
   }
   if (all.size() > std::numeric_limits<models::JobId>::max())

@@ -32,6 +32,7 @@ struct WorkloadSource {
   std::string name;   // unique; synthetic sources draw from stream "workload/<name>"
   std::string where;  // "file:line" of the entry
   std::variant<models::SyntheticSpec, CsvTraceSpec, OpenbPodsSpec> spec;
+  models::CheckpointPolicy checkpoint;  // applied to every job of the source
 };
 
 // `node` is the value of the `workload:` key of `file`; relative paths in it

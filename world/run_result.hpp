@@ -21,6 +21,9 @@ struct JobRecord {
   sim::SimTime end = -1;          // completion
   int preemptions = 0;
   int evictions = 0;              // pods evicted because their node was removed
+  sim::SimTime saved_progress = 0;  // work checkpointed (what a restart resumes from)
+  double lost_work_s = 0;           // work done but not checkpointed when interrupted
+  double checkpoint_overhead_s = 0; // time spent writing and restoring checkpoints
   double gpu_seconds = 0;         // whole GPUs held x time, all attempts
   double cost_usd = 0;            // share of the nodes it occupied
   std::vector<models::NodeId> nodes;  // where its pods run (or last ran)

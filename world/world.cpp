@@ -45,6 +45,8 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   awaiting_victims_.assign(n, 0);
   nominated_by_.assign(n, UINT32_MAX);
   running_view_.assign(n, nullptr);
+  attempt_.resize(n);
+  notice_at_.assign(n, sim::kNever);
   pending_since_.assign(n, 0);
   ev_arrival_ = sim_.add_handler("arrival", [this](std::uint64_t j) { on_arrival(static_cast<JobId>(j)); });
   ev_complete_ = sim_.add_handler("complete", [this](std::uint64_t j) { on_complete(static_cast<JobId>(j)); });
@@ -164,7 +166,8 @@ bool World::try_start(JobId id) {
   if (r.first_start < 0) r.first_start = sim_.now();
   r.last_start = sim_.now();
   accrued_to_[id] = sim_.now();
-  completion_[id] = sim_.after(j.duration, ev_complete_, id);
+  attempt_[id] = models::Attempt{j.checkpoint, j.duration, sim_.now(), r.saved_progress};
+  completion_[id] = sim_.at(attempt_[id].finish(), ev_complete_, id);
   running_view_[id] = &j;
   ++running_;
   return true;
@@ -182,6 +185,7 @@ bool World::try_preempt(JobId id) {
     --running_;
     ++terminating_;
     nominated_by_[v] = id;
+    notice_at_[v] = sim_.now();  // SIGTERM: the grace period is a notice
     awaiting_victims_[id]++;
     sim_.after(scenario_.scheduler.preemption_grace, ev_evicted_, v);
   }
@@ -217,6 +221,8 @@ void World::release(JobId id) {
 }
 
 void World::on_complete(JobId id) {
+  records_[id].checkpoint_overhead_s += sim::to_seconds(attempt_[id].overhead(sim_.now()));
+  records_[id].saved_progress = jobs_[id].duration;
   release(id);
   records_[id].status = JobStatus::succeeded;
   records_[id].end = sim_.now();
@@ -225,6 +231,7 @@ void World::on_complete(JobId id) {
 }
 
 void World::on_evicted(JobId id) {
+  end_attempt(id);
   release(id);
   JobRecord& r = records_[id];
   r.status = JobStatus::queued;
@@ -263,7 +270,27 @@ void World::on_node_ready(models::NodeId id) {
   request_cycle();
 }
 
+// A run ends before its work is done: what was checkpointed survives, the rest is
+// lost. Within a notice (SIGTERM grace, spot notice) an emergency checkpoint is
+// written when it fits.
+void World::end_attempt(JobId id) {
+  const models::Attempt& a = attempt_[id];
+  JobRecord& r = records_[id];
+  const SimTime now = sim_.now();
+  SimTime saved = a.saved(now);
+  SimTime done = a.work_done(now);
+  if (notice_at_[id] != sim::kNever && a.cp.checkpoints()) {
+    const SimTime emergency = a.saved_with_emergency_checkpoint(notice_at_[id], now);
+    if (emergency > saved) done = saved = emergency;  // it stopped working to write
+  }
+  notice_at_[id] = sim::kNever;
+  r.lost_work_s += sim::to_seconds(done - saved);
+  r.checkpoint_overhead_s += sim::to_seconds(a.overhead(now));
+  r.saved_progress = saved;
+}
+
 void World::evict(JobId id) {
+  end_attempt(id);
   release(id);
   JobRecord& r = records_[id];
   sim_.cancel(completion_[id]);

@@ -37,6 +37,7 @@ class World {
   void on_node_ready(models::NodeId id);
   void remove_node(models::NodeId id);
   void evict(models::JobId id);
+  void end_attempt(models::JobId id);
   void reconcile();
   void request_cycle();
   void cycle();
@@ -58,6 +59,8 @@ class World {
   std::vector<sim::Rng> launch_rng_;  // per pool: launch failures
   std::vector<const models::Job*> running_view_;
   std::vector<sim::SimTime> pending_since_;
+  std::vector<models::Attempt> attempt_;     // the current run of each job
+  std::vector<sim::SimTime> notice_at_;      // SIGTERM / interruption notice, kNever if none
   std::vector<models::Job> jobs_;
   std::vector<JobRecord> records_;
   std::vector<sim::EventHandle> completion_;
