@@ -205,7 +205,8 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
   j["events"] = s.events;
   j["jobs"] = {{"total", s.jobs_total},     {"arrived", s.jobs_arrived}, {"succeeded", s.jobs_succeeded},
                {"running", s.jobs_running}, {"queued", s.jobs_queued},   {"not_arrived", s.jobs_not_arrived},
-               {"preemptions", s.preemptions},     {"evictions", s.evictions}};
+               {"preemptions", s.preemptions},     {"evictions", s.evictions},
+               {"spot_interruptions", s.interruptions}};
   j["queue_wait_s"] = pct_json(s.wait_s);
   j["completion_time_s"] = pct_json(s.jct_s);
   for (const auto& [team, p] : s.wait_s_by_team) j["queue_wait_s_by_team"][team] = pct_json(p);
@@ -223,6 +224,7 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                    {"idle", s.cost_idle},
                    {"per_allocated_gpu_hour", s.cost_per_gpu_hour_used},
                    {"by_pool", s.cost_by_pool},
+                   {"by_capacity_type", s.cost_by_capacity_type},
                    {"by_team", s.cost_by_team}};
   return j.dump(2) + "\n";
 }

@@ -68,6 +68,7 @@ Summary summarize(const world::RunResult& r) {
   for (auto& [team, w] : team_waits) s.wait_s_by_team[team] = percentiles(std::move(w));
   s.jct_s = percentiles(std::move(jcts));
   s.evictions = r.evictions;
+  s.interruptions = r.interruptions;
   s.gpus = r.cluster.gpus_total();
   for (const auto& n : r.cluster.nodes()) {
     const auto& b = r.bills[n.id];
@@ -79,6 +80,7 @@ Summary summarize(const world::RunResult& r) {
     s.cost_allocated += b.allocated_usd;
     s.cost_idle += b.idle_usd;
     s.cost_by_pool[r.cluster.pools()[n.pool].name] += b.cost_usd;
+    if (n.launched != sim::kNever) s.cost_by_capacity_type[b.spot ? "spot" : "on-demand"] += b.cost_usd;
   }
   s.goodput_gpu_hours = s.gpu_seconds_allocated / 3600 - s.lost_gpu_hours - s.checkpoint_gpu_hours;
   s.gpu_allocation = s.gpu_seconds_provisioned > 0 ? s.gpu_seconds_allocated / s.gpu_seconds_provisioned : 0;
@@ -100,6 +102,7 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"preemptions", static_cast<double>(s.preemptions)},
           {"evictions", static_cast<double>(s.evictions)},
           {"lost_gpu_hours", s.lost_gpu_hours},
+          {"spot_interruptions", static_cast<double>(s.interruptions)},
           {"node_hours", s.node_hours},
           {"simulated_h", s.simulated_s / 3600}};
   if (s.wait_s_by_team.size() > 1)

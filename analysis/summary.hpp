@@ -28,7 +28,8 @@ struct Summary {
   std::size_t jobs_total = 0, jobs_arrived = 0, jobs_succeeded = 0, jobs_running = 0, jobs_queued = 0;
   std::size_t jobs_not_arrived = 0;
   std::uint64_t preemptions = 0;
-  std::uint64_t evictions = 0;  // jobs evicted because a provisioner removed their node
+  std::uint64_t evictions = 0;  // jobs evicted because their node was removed or reclaimed
+  std::uint64_t interruptions = 0;  // spot nodes reclaimed by the provider
   Percentiles wait_s;  // first start - submit, over jobs that started
   Percentiles jct_s;   // completion - submit, over jobs that finished
   std::map<std::string, Percentiles> wait_s_by_team;  // every team with jobs, "(none)" for no team
@@ -44,6 +45,7 @@ struct Summary {
   // Cost (USD)
   double cost_total = 0, cost_allocated = 0, cost_idle = 0;
   std::map<std::string, double> cost_by_pool;
+  std::map<std::string, double> cost_by_capacity_type;  // on-demand, spot
   std::map<std::string, double> cost_by_team;
   double cost_per_gpu_hour_used = 0;  // total / allocated GPU-hours
 };

@@ -37,6 +37,9 @@ void print_summary(std::ostream& out, const Summary& s) {
   out << "  cluster     " << s.nodes << " nodes ran for " << nh << " node-hours; " << s.gpus << " GPUs at the end\n";
   out << "  cost        " << money(s.cost_total) << " total: " << money(s.cost_allocated) << " used by jobs, "
       << money(s.cost_idle) << " idle (" << pct(s.cost_total > 0 ? s.cost_idle / s.cost_total : 0) << ")\n";
+  if (s.cost_by_capacity_type.count("spot"))
+    out << "              spot " << money(s.cost_by_capacity_type.at("spot")) << ", on-demand "
+        << money(s.cost_by_capacity_type.count("on-demand") ? s.cost_by_capacity_type.at("on-demand") : 0) << "\n";
   // The most expensive pools; the rest in one line.
   std::vector<std::pair<double, std::string>> pools;
   for (const auto& [pool, c] : s.cost_by_pool) pools.emplace_back(-c, pool);
@@ -60,7 +63,8 @@ void print_summary(std::ostream& out, const Summary& s) {
       << " running, " << s.jobs_queued << " queued";
   if (s.jobs_not_arrived) out << ", " << s.jobs_not_arrived << " after the horizon";
   out << "; " << s.preemptions << " preemptions";
-  if (s.evictions) out << ", " << s.evictions << " evictions by scale-down";
+  if (s.evictions) out << ", " << s.evictions << " evictions (node removed or reclaimed)";
+  if (s.interruptions) out << ", " << s.interruptions << " spot interruptions";
   out << "\n";
   out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";

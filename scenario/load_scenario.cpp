@@ -3,6 +3,7 @@
 #include <map>
 #include <sstream>
 
+#include "models/spot_advisor.hpp"
 #include "models/workload/openb.hpp"
 #include "policies/placement/placement_policy.hpp"
 #include "policies/provisioning/provisioner.hpp"
@@ -111,6 +112,58 @@ std::map<std::string, double> price_map(const Fields& f, const std::string& key)
   return out;
 }
 
+std::string spot_advisor_path() {
+  if (const char* d = std::getenv("FLEETSIM_DATA_DIR")) return std::string(d) + "/spot/advisor-buckets.csv";
+  return std::string(FLEETSIM_SOURCE_DIR) + "/data/spot/advisor-buckets.csv";
+}
+
+// A spot pool's market. The price is the on-demand price less `discount` (or
+// the AWS Spot Advisor's savings), or a price series; interruptions follow a
+// Spot Advisor frequency bucket ("10-15%"), a monthly probability, or the
+// advisor's bucket for the instance type. The pool's usd_per_hour becomes the
+// spot price at time 0.
+models::SpotMarketSpec parse_spot(const Fields& pool, const std::string& base_dir, const models::InstanceType& t,
+                                  PoolSpec& p) {
+  Fields f(pool.node("spot"), pool.file(), pool.field("spot"),
+           {"discount", "price_csv", "interruption", "correlated_share", "notice", "capacity_shortage_probability"});
+  models::SpotMarketSpec m;
+  std::optional<std::pair<double, std::string>> advisor;
+  auto need_advisor = [&](const std::string& key) {
+    if (!advisor) advisor = models::advisor_entry(spot_advisor_path(), t.name, t.region.empty() ? "us-east-1" : t.region);
+    if (!advisor) f.fail(key, "a value: the Spot Advisor data (data/spot/advisor-buckets.csv) has no row for " + t.name);
+    return *advisor;
+  };
+  if (f.has("price_csv")) {
+    if (f.has("discount")) f.fail("discount", "either discount or price_csv, not both");
+    m.series = models::SpotPriceSeries::load_csv(resolve(base_dir, f.str("price_csv")), t.name);
+  } else if (f.has("discount") && f.str("discount") == "advisor") {
+    m.discount = need_advisor("discount").first;
+  } else {
+    m.discount = f.number("discount", 0, 1);
+  }
+  const std::string interruption = f.str("interruption");
+  if (interruption == "advisor") {
+    m.monthly_interruption_probability = models::parse_bucket(need_advisor("interruption").second)->monthly_probability;
+  } else if (auto b = models::parse_bucket(interruption)) {
+    m.monthly_interruption_probability = b->monthly_probability;
+  } else {
+    try {
+      m.monthly_interruption_probability = f.number("interruption", 0, 0.99);
+    } catch (const InputError&) {
+      f.fail("interruption",
+             "a Spot Advisor bucket (<5%, 5-10%, 10-15%, 15-20%, >20%), a monthly probability in [0, 0.99], or advisor");
+    }
+  }
+  m.correlated_share = f.number("correlated_share", 0, 1, 0);
+  const auto cloud = models::parse_cloud(t.cloud).value_or(models::Cloud::aws);
+  m.notice = f.duration("notice", models::default_notice(cloud));
+  m.capacity_shortage_probability = f.number("capacity_shortage_probability", 0, 0.99, 0);
+  // p.usd_per_hour holds the on-demand price (the catalog's or the pool's override).
+  p.ondemand_usd_per_hour = p.usd_per_hour;
+  p.usd_per_hour = m.series ? m.series->at(0) : p.usd_per_hour * (1 - m.discount);
+  return m;
+}
+
 // Alibaba openb node lists: nodes of equal shape become one pool, in the order
 // the file lists them (first-fit results depend on node order).
 void parse_openb_nodes(const Fields& cluster, const std::string& base_dir, Scenario& s) {
@@ -171,7 +224,7 @@ void parse_cluster(const Fields& root, const std::string& base_dir, Scenario& s)
     for (std::size_t i = 0; i < list.size(); ++i) {
       Fields f(list[i], s.file, "cluster.pools[" + std::to_string(i) + "]",
                {"name", "instance_type", "count", "usd_per_hour", "max_pods", "min", "max", "launch_delay",
-                "boot_delay", "launch_failure_probability"});
+                "boot_delay", "launch_failure_probability", "capacity_type", "spot"});
       PoolSpec p;
       p.name = f.str("name");
       for (const auto& q : s.pools)
@@ -189,6 +242,12 @@ void parse_cluster(const Fields& root, const std::string& base_dir, Scenario& s)
       p.launch_delay = f.duration("launch_delay", p.launch_delay);
       p.boot_delay = f.duration("boot_delay", default_boot_delay(*t));
       p.launch_failure_probability = f.number("launch_failure_probability", 0, 0.99, 0);
+      if (f.one_of("capacity_type", {"on-demand", "spot"}, "on-demand") == "spot") {
+        p.capacity_type = models::CapacityType::spot;
+        p.spot = parse_spot(f, base_dir, *t, p);
+      } else if (f.has("spot")) {
+        f.fail("spot", "no spot block unless capacity_type is spot");
+      }
       s.pools.push_back(p);
     }
   }

@@ -8,6 +8,7 @@
 
 #include "models/instance_catalog.hpp"
 #include "models/priority.hpp"
+#include "models/spot_market.hpp"
 #include "scenario/workload_yaml.hpp"
 #include "sim/time.hpp"
 
@@ -24,6 +25,9 @@ struct PoolSpec {
   sim::SimTime launch_delay = 30 * sim::kSecond;  // request -> running (billed)
   sim::SimTime boot_delay = 0;                    // running -> Ready; default by GPU/CPU type
   double launch_failure_probability = 0;
+  models::CapacityType capacity_type = models::CapacityType::on_demand;
+  std::optional<models::SpotMarketSpec> spot;  // set for spot pools
+  double ondemand_usd_per_hour = 0;            // spot pools: the price the discount applies to
 };
 
 struct PolicyChoice {

@@ -35,6 +35,8 @@ struct NodeBill {
   double cost_usd = 0;
   double allocated_usd = 0;       // charged to jobs
   double idle_usd = 0;            // cost_usd - allocated_usd
+  bool spot = false;
+  bool reclaimed = false;         // interrupted by the provider
   double allocated_gpu_seconds = 0;
 };
 
@@ -48,6 +50,7 @@ struct RunResult {
   std::uint64_t events = 0;
   std::uint64_t preemptions = 0;
   std::uint64_t evictions = 0;
+  std::uint64_t interruptions = 0;  // spot nodes reclaimed by the provider
   std::vector<models::Job> jobs;
   std::vector<JobRecord> records;
   models::Cluster cluster;

@@ -47,6 +47,7 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   running_view_.assign(n, nullptr);
   attempt_.resize(n);
   notice_at_.assign(n, sim::kNever);
+  evict_event_.resize(n);
   pending_since_.assign(n, 0);
   ev_arrival_ = sim_.add_handler("arrival", [this](std::uint64_t j) { on_arrival(static_cast<JobId>(j)); });
   ev_complete_ = sim_.add_handler("complete", [this](std::uint64_t j) { on_complete(static_cast<JobId>(j)); });
@@ -57,6 +58,11 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   ev_node_ready_ =
       sim_.add_handler("node-ready", [this](std::uint64_t id) { on_node_ready(static_cast<models::NodeId>(id)); });
   ev_reconcile_ = sim_.add_handler("provisioning", [this](std::uint64_t) { reconcile(); });
+  ev_spot_ = sim_.add_handler("spot-interruption",
+                              [this](std::uint64_t p) { on_spot_event(static_cast<models::PoolId>(p)); });
+  ev_reclaim_ = sim_.add_handler("spot-reclaim", [this](std::uint64_t id) { on_reclaim(static_cast<models::NodeId>(id)); });
+  for (models::PoolId p = 0; p < cluster_.pools().size(); ++p)
+    if (markets_[p]) reschedule_spot(p);
   if (provisioner_->period() > 0) sim_.every(provisioner_->period(), 0, ev_reconcile_);
   for (const auto& j : jobs_) sim_.at(j.submit, ev_arrival_, j.id);
   s_alloc_ = recorder_.series("gpus_allocated", "GPUs");
@@ -72,7 +78,11 @@ void World::build_cluster() {
                                        p.min, p.max, p.launch_delay, p.boot_delay,
                                        p.launch_failure_probability});
     launch_rng_.push_back(sim_.rng().stream("launch/" + p.name));
+    spot_rng_.push_back(sim_.rng().stream("spot/" + p.name));
+    markets_.push_back(p.spot ? std::optional<models::SpotMarket>(models::SpotMarket(*p.spot, p.ondemand_usd_per_hour))
+                              : std::nullopt);
   }
+  spot_event_.resize(scenario_.pools.size());
   if (!scenario_.node_order.empty()) {
     for (auto pool : scenario_.node_order) cluster_.add_node(pool, 0, scenario_.pools[pool].max_pods);
   } else {
@@ -80,6 +90,8 @@ void World::build_cluster() {
       for (int i = 0; i < scenario_.pools[p].count; ++i) cluster_.add_node(p, 0, scenario_.pools[p].max_pods);
   }
   bills_.resize(cluster_.nodes().size());
+  reclaimed_.resize(cluster_.nodes().size());
+  spot_charges_.resize(cluster_.nodes().size());
 }
 
 void World::check_jobs_can_fit() const {
@@ -167,6 +179,7 @@ bool World::try_start(JobId id) {
   r.last_start = sim_.now();
   accrued_to_[id] = sim_.now();
   attempt_[id] = models::Attempt{j.checkpoint, j.duration, sim_.now(), r.saved_progress};
+  notice_at_[id] = sim::kNever;
   completion_[id] = sim_.at(attempt_[id].finish(), ev_complete_, id);
   running_view_[id] = &j;
   ++running_;
@@ -187,14 +200,15 @@ bool World::try_preempt(JobId id) {
     nominated_by_[v] = id;
     notice_at_[v] = sim_.now();  // SIGTERM: the grace period is a notice
     awaiting_victims_[id]++;
-    sim_.after(scenario_.scheduler.preemption_grace, ev_evicted_, v);
+    evict_event_[v] = sim_.after(scenario_.scheduler.preemption_grace, ev_evicted_, v);
   }
   return true;
 }
 
 void World::accrue(JobId id, SimTime until) {
   JobRecord& r = records_[id];
-  const double dt_s = sim::to_seconds(until - accrued_to_[id]);
+  const SimTime from = accrued_to_[id];
+  const double dt_s = sim::to_seconds(until - from);
   accrued_to_[id] = until;
   if (dt_s <= 0) return;
   for (std::size_t i = 0; i < r.nodes.size(); ++i) {
@@ -204,7 +218,8 @@ void World::accrue(JobId id, SimTime until) {
     const double share = n.allocatable.gpus > 0
                              ? static_cast<double>(p.whole_gpus()) / n.allocatable.gpus
                              : static_cast<double>(p.cpu_milli) / static_cast<double>(n.allocatable.cpu_milli);
-    const double usd = n.usd_per_hour * share * dt_s / 3600.0;
+    const double usd = share * node_cost(n, from, until);
+    if (markets_[n.pool]) spot_charges_[n.id].emplace_back(id, usd);
     r.cost_usd += usd;
     r.gpu_seconds += p.whole_gpus() * dt_s;
     bills_[n.id].allocated_usd += usd;
@@ -218,6 +233,7 @@ void World::release(JobId id) {
   for (std::uint32_t i = 0; i < r.nodes.size(); ++i) cluster_.unbind(r.nodes[i], models::PodRef{id, i});
   running_view_[id] = nullptr;
   capacity_freed_ = true;
+  last_change_ = sim_.now();
 }
 
 void World::on_complete(JobId id) {
@@ -250,9 +266,12 @@ void World::launch_node(models::PoolId pool) {
   const models::NodePool& p = cluster_.pools()[pool];
   const models::NodeId id = cluster_.add_node(pool, sim_.now(), scenario_.pools[pool].max_pods, models::NodeState::launching);
   bills_.resize(cluster_.nodes().size());
+  reclaimed_.resize(cluster_.nodes().size());
+  spot_charges_.resize(cluster_.nodes().size());
   // A failed launch never runs (insufficient capacity, bad image, ...): the node
   // stays requested until a provisioner gives up on it.
   if (launch_rng_[pool].uniform01() < p.launch_failure_probability) return;
+  if (markets_[pool] && markets_[pool]->launch_fails(launch_rng_[pool])) return;  // no spot capacity
   sim_.after(p.launch_delay, ev_node_running_, id);
 }
 
@@ -260,6 +279,7 @@ void World::on_node_running(models::NodeId id) {
   if (cluster_.node(id).state != models::NodeState::launching) return;  // removed meanwhile
   cluster_.set_state(id, models::NodeState::booting, sim_.now());
   sim_.after(cluster_.pools()[cluster_.node(id).pool].boot_delay, ev_node_ready_, id);
+  if (markets_[cluster_.node(id).pool]) reschedule_spot(cluster_.node(id).pool);
   sample();
 }
 
@@ -315,6 +335,74 @@ void World::remove_node(models::NodeId id) {
     if (std::find(jobs.begin(), jobs.end(), b.ref.job) == jobs.end()) jobs.push_back(b.ref.job);
   for (JobId j : jobs) evict(j);
   cluster_.set_state(id, models::NodeState::terminated, sim_.now());
+  node_stopped(id);
+  request_cycle();
+}
+
+void World::node_stopped(models::NodeId id) {
+  const models::PoolId pool = cluster_.node(id).pool;
+  if (markets_[pool]) reschedule_spot(pool);
+  // A provisioner without a period hears about lost nodes at once.
+  if (provisioner_->period() == 0) sim_.at(sim_.now(), ev_reconcile_);
+}
+
+double World::node_cost(const models::Node& n, SimTime from, SimTime to) const {
+  const auto& m = markets_[n.pool];
+  if (m && m->spec().series) return m->spec().series->integral_usd(from, to);
+  return n.usd_per_hour * sim::to_seconds(to - from) / 3600.0;
+}
+
+// Interruptions are a Poisson process per spot pool whose rate follows the number
+// of running nodes; the process is memoryless, so redrawing the next event
+// whenever that number changes is exact.
+void World::reschedule_spot(models::PoolId pool) {
+  sim_.cancel(spot_event_[pool]);
+  int running = 0;
+  for (const auto& n : cluster_.nodes())
+    running += n.pool == pool && (n.state == models::NodeState::booting || n.state == models::NodeState::ready);
+  const SimTime t = markets_[pool]->next_event(spot_rng_[pool], sim_.now(), running);
+  if (t != sim::kNever) spot_event_[pool] = sim_.at(t, ev_spot_, pool);
+}
+
+// The provider reclaims nodes with a notice: they are cordoned at once, their pods
+// keep running (and may write an emergency checkpoint) until the node goes.
+void World::on_spot_event(models::PoolId pool) {
+  std::vector<models::NodeId> candidates;
+  for (const auto& n : cluster_.nodes())
+    if (n.pool == pool && (n.state == models::NodeState::booting || n.state == models::NodeState::ready))
+      candidates.push_back(n.id);
+  const auto& market = *markets_[pool];
+  const int k = candidates.empty() ? 0 : market.reclaimed_per_event(static_cast<int>(candidates.size()));
+  for (int i = 0; i < k; ++i) {
+    const std::size_t pick = i + spot_rng_[pool].below(candidates.size() - i);
+    std::swap(candidates[i], candidates[pick]);
+    const models::NodeId id = candidates[i];
+    cluster_.set_state(id, models::NodeState::draining, sim_.now());
+    for (const auto& b : cluster_.node(id).pods)
+      if (notice_at_[b.ref.job] == sim::kNever) notice_at_[b.ref.job] = sim_.now();
+    sim_.after(market.spec().notice, ev_reclaim_, id);
+    ++interruptions_;
+  }
+  reschedule_spot(pool);
+  sample();
+}
+
+void World::on_reclaim(models::NodeId id) {
+  if (cluster_.node(id).state == models::NodeState::terminated) return;  // removed during the notice
+  reclaimed_[id] = true;
+  std::vector<JobId> jobs;
+  for (const auto& b : cluster_.node(id).pods)
+    if (std::find(jobs.begin(), jobs.end(), b.ref.job) == jobs.end()) jobs.push_back(b.ref.job);
+  for (JobId j : jobs) {
+    if (records_[j].status == JobStatus::terminating) {
+      sim_.cancel(evict_event_[j]);  // a preemption victim goes now, with its node
+      on_evicted(j);
+    } else {
+      evict(j);
+    }
+  }
+  cluster_.set_state(id, models::NodeState::terminated, sim_.now());
+  node_stopped(id);
   request_cycle();
 }
 
@@ -337,6 +425,11 @@ void World::reconcile() {
 
 void World::sample() {
   const SimTime t = sim_.now();
+  if (cluster_.nodes().size() != last_nodes_ || cluster_.nodes_running() != last_running_nodes_) {
+    last_change_ = t;
+    last_nodes_ = cluster_.nodes().size();
+    last_running_nodes_ = cluster_.nodes_running();
+  }
   recorder_.gauge(s_alloc_, t, static_cast<double>(cluster_.gpus_allocated()));
   recorder_.gauge(s_gpus_, t, static_cast<double>(cluster_.gpus_total()));
   recorder_.gauge(s_nodes_, t, static_cast<double>(cluster_.nodes_running()));
@@ -350,10 +443,19 @@ RunResult World::run(const RunOptions& opts) {
   // whole horizon: a fixed pool is paid for whether or not work remains.
   std::function<bool()> done;
   if (scenario_.horizon == sim::kNever)
-    done = [this] { return arrived_ == jobs_.size() && running_ == 0 && terminating_ == 0 && queue_->size() == 0; };
+    done = [this] {
+      if (arrived_ < jobs_.size() || running_ > 0 || terminating_ > 0) return false;
+      // Jobs left that nothing will ever start (a gang larger than the cluster
+      // can grow): periodic provisioners would tick forever, so stop once the
+      // cluster has been quiet for an hour. They are reported as queued.
+      return queue_->size() == 0 || (!cycle_pending_ && sim_.now() - last_change_ >= sim::kHour);
+    };
   sample();
   auto stats = sim_.run(scenario_.horizon, done, &progress);
   if (scenario_.horizon != sim::kNever) stats.end_time = scenario_.horizon;
+  // "Stopped at the horizon" means work was left, not merely that timers were.
+  const bool all_done = arrived_ == jobs_.size() && running_ == 0 && terminating_ == 0 && queue_->size() == 0;
+  stats.reached_horizon = stats.reached_horizon && !all_done;
   return finish(stats);
 }
 
@@ -368,6 +470,16 @@ RunResult World::finish(const sim::RunStats& stats) {
     b.lifetime_s = sim::to_seconds(stop - n.launched);
     b.billed_s = std::max(b.lifetime_s, sim::to_seconds(scenario_.billing.minimum));
     b.cost_usd = n.usd_per_hour * b.billed_s / 3600.0;
+    if (const auto& m = markets_[n.pool]) {
+      b.spot = true;
+      b.reclaimed = reclaimed_[n.id];
+      b.cost_usd = m->charge_usd(n.launched, stop, b.reclaimed, scenario_.billing.minimum);
+      if (b.cost_usd == 0 && b.allocated_usd > 0) {
+        // Reclaimed within its first hour: AWS charges nothing, so neither do its pods.
+        for (const auto& [job, usd] : spot_charges_[n.id]) records_[job].cost_usd -= usd;
+        b.allocated_usd = 0;
+      }
+    }
     b.idle_usd = b.cost_usd - b.allocated_usd;
   }
   recorder_.gauge(s_alloc_, end, static_cast<double>(cluster_.gpus_allocated()));
@@ -381,6 +493,7 @@ RunResult World::finish(const sim::RunStats& stats) {
   r.events = stats.events;
   r.preemptions = preemptions_;
   r.evictions = evictions_;
+  r.interruptions = interruptions_;
   r.jobs = std::move(jobs_);
   r.records = std::move(records_);
   r.cluster = std::move(cluster_);

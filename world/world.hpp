@@ -11,6 +11,7 @@
 #include "policies/queueing/queue_policy.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/recorder.hpp"
+#include "models/spot_market.hpp"
 #include "sim/simulation.hpp"
 #include "world/run_result.hpp"
 
@@ -39,6 +40,11 @@ class World {
   void evict(models::JobId id);
   void end_attempt(models::JobId id);
   void reconcile();
+  void reschedule_spot(models::PoolId pool);
+  void on_spot_event(models::PoolId pool);
+  void on_reclaim(models::NodeId id);
+  void node_stopped(models::NodeId id);
+  double node_cost(const models::Node& n, sim::SimTime from, sim::SimTime to) const;
   void request_cycle();
   void cycle();
   bool try_start(models::JobId id);
@@ -61,6 +67,12 @@ class World {
   std::vector<sim::SimTime> pending_since_;
   std::vector<models::Attempt> attempt_;     // the current run of each job
   std::vector<sim::SimTime> notice_at_;      // SIGTERM / interruption notice, kNever if none
+  std::vector<sim::EventHandle> evict_event_;  // pending end of a preemption victim's grace
+  std::vector<std::optional<models::SpotMarket>> markets_;  // per pool, spot pools only
+  std::vector<sim::Rng> spot_rng_;                          // per pool
+  std::vector<sim::EventHandle> spot_event_;                // per pool: next interruption
+  std::vector<bool> reclaimed_;                             // per node: interrupted by the provider
+  std::vector<std::vector<std::pair<models::JobId, double>>> spot_charges_;  // per node: job accruals
   std::vector<models::Job> jobs_;
   std::vector<JobRecord> records_;
   std::vector<sim::EventHandle> completion_;
@@ -70,11 +82,15 @@ class World {
   std::vector<int> awaiting_victims_;  // per preemptor: evictions not yet done
   std::vector<models::JobId> nominated_by_;  // per victim: its preemptor
   sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{}, ev_node_running_{}, ev_node_ready_{},
-      ev_reconcile_{};
+      ev_reconcile_{}, ev_spot_{}, ev_reclaim_{};
   bool cycle_pending_ = false;
   bool capacity_freed_ = true;
   std::size_t arrived_ = 0, running_ = 0, terminating_ = 0;
-  std::uint64_t preemptions_ = 0, evictions_ = 0;
+  std::uint64_t preemptions_ = 0, evictions_ = 0, interruptions_ = 0;
+  // When the cluster last changed (jobs running, nodes), to detect a stalled run.
+  sim::SimTime last_change_ = 0;
+  std::size_t last_nodes_ = 0;
+  std::int64_t last_running_nodes_ = 0;
   sim::SeriesId s_alloc_{}, s_queued_{}, s_running_{}, s_nodes_{}, s_gpus_{};
 };
 

@@ -39,7 +39,7 @@ struct ProvisioningActions {
 class Provisioner {
  public:
   virtual ~Provisioner() = default;
-  // How often reconcile() runs; 0 = never (fixed pools).
+  // How often reconcile() runs; 0 = only when the provider takes a node away.
   virtual sim::SimTime period() const = 0;
   // `rng` is the provisioner's own stream ("provisioning"), for random tie-breaks.
   virtual void reconcile(const ProvisioningView& view, sim::Rng& rng, ProvisioningActions& actions) = 0;
