@@ -49,6 +49,12 @@ struct NodePool {
   sim::SimTime launch_delay = 0;  // request -> instance running (billing starts)
   sim::SimTime boot_delay = 0;    // running -> Ready with GPUs advertised
   double launch_failure_probability = 0;  // a launch that never becomes Ready
+  // Karpenter offerings: each (NodePool, instance type, capacity type) is a pool.
+  std::string nodepool = "";              // the Karpenter NodePool; "" for plain pools
+  bool spot = false;
+  int weight = 0;                         // NodePool weight: higher is tried first
+  std::int64_t nodepool_gpu_limit = 0;    // NodePool limits.nvidia.com/gpu; 0 = none
+  double interruption_probability = 0;    // spot: monthly, for price-capacity-optimized
 };
 
 struct Node {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -251,7 +252,91 @@ void parse_cluster(const Fields& root, const std::string& base_dir, Scenario& s)
       s.pools.push_back(p);
     }
   }
-  if (s.pools.empty()) c.fail("pools", "at least one node pool (pools or openb_nodes)");
+}
+
+// A list of strings: "x" or [x, y].
+std::vector<std::string> string_list(const Fields& f, const std::string& key) {
+  YAML::Node n = f.node(key);
+  std::vector<std::string> out;
+  if (n.IsScalar()) return {n.Scalar()};
+  if (!n.IsSequence() || n.size() == 0) f.fail(key, "a value or a non-empty list of values");
+  for (const auto& v : n) {
+    if (!v.IsScalar()) f.fail(key, "a list of strings");
+    out.push_back(v.Scalar());
+  }
+  return out;
+}
+
+bool allows(const std::vector<std::string>& values, const std::string& v) {
+  return values.empty() || std::find(values.begin(), values.end(), v) != values.end();
+}
+
+// Karpenter NodePools: every (NodePool, catalog instance type, capacity type)
+// that meets the requirements becomes a pool of the cluster, empty at the start,
+// for the karpenter provisioner to launch from.
+void parse_karpenter(const Fields& root, const std::string& base_dir, Scenario& s) {
+  Fields k(root.node("karpenter"), s.file, "karpenter", {"nodepools"});
+  YAML::Node list = k.node("nodepools");
+  if (!list.IsSequence() || list.size() == 0) k.fail("nodepools", "a non-empty list of NodePools");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Fields f(list[i], s.file, "karpenter.nodepools[" + std::to_string(i) + "]",
+             {"name", "weight", "requirements", "limits", "launch_delay", "boot_delay", "spot"});
+    const std::string name = f.str("name");
+    const int weight = static_cast<int>(f.integer("weight", 0, 100, 0));
+    std::vector<std::string> types, families, models_, capacity{"on-demand"}, clouds;
+    if (f.has("requirements")) {
+      Fields r(f.node("requirements"), s.file, f.field("requirements"),
+               {"instance_type", "instance_family", "gpu_model", "capacity_type", "cloud"});
+      if (r.has("instance_type")) types = string_list(r, "instance_type");
+      if (r.has("instance_family")) families = string_list(r, "instance_family");
+      if (r.has("gpu_model")) models_ = string_list(r, "gpu_model");
+      if (r.has("cloud")) clouds = string_list(r, "cloud");
+      if (r.has("capacity_type")) {
+        capacity = string_list(r, "capacity_type");
+        for (const auto& c : capacity)
+          if (c != "on-demand" && c != "spot") r.fail("capacity_type", "on-demand and/or spot");
+      }
+      for (const auto& t : types)
+        if (!s.catalog.find(t))
+          r.fail("instance_type", "instance types of the catalog" + did_you_mean(t, s.catalog.names()));
+    }
+    std::int64_t gpu_limit = 0;
+    if (f.has("limits")) {
+      Fields l(f.node("limits"), s.file, f.field("limits"), {"gpus"});
+      gpu_limit = l.integer("gpus", 1, 10000000, 0);
+    }
+    if (allows(capacity, "spot") && !f.has("spot"))
+      throw InputError(where(s.file, line_of(list[i]), f.field("spot")) +
+                       ": missing required key: capacity_type allows spot, so a spot block (discount, interruption) "
+                       "is needed");
+    int offerings = 0;
+    for (const auto& t : s.catalog.types()) {
+      const std::string family = t.name.substr(0, t.name.find('.'));
+      if (!allows(types, t.name) || !allows(families, family) || !allows(models_, t.gpu_model) ||
+          !allows(clouds, t.cloud))
+        continue;
+      for (const auto& cap : capacity) {
+        PoolSpec p;
+        p.name = name + "/" + t.name + "/" + cap;
+        p.instance_type = t.name;
+        p.usd_per_hour = t.ondemand_usd_per_hour;
+        p.count = 0;
+        p.max = 100000;
+        p.nodepool = name;
+        p.weight = weight;
+        p.nodepool_gpu_limit = gpu_limit;
+        p.launch_delay = f.duration("launch_delay", p.launch_delay);
+        p.boot_delay = f.duration("boot_delay", default_boot_delay(t));
+        if (cap == "spot") {
+          p.capacity_type = models::CapacityType::spot;
+          p.spot = parse_spot(f, base_dir, t, p);
+        }
+        s.pools.push_back(p);
+        ++offerings;
+      }
+    }
+    if (offerings == 0) f.fail("requirements", "requirements that at least one catalog instance type meets");
+  }
 }
 
 void parse_scheduler(const Fields& root, Scenario& s) {
@@ -287,7 +372,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   s.text = overrides.empty() ? yaml_text : out.str() + "\n";
   Fields f(root, file, "",
            {"name", "description", "seed", "horizon", "catalog", "cluster", "priority_classes", "workload",
-            "scheduler", "provisioning", "billing"});
+            "scheduler", "provisioning", "karpenter", "billing"});
   s.name = f.str("name");
   s.description = f.str("description", "");
   s.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX, 1));
@@ -295,7 +380,9 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   if (s.horizon <= 0) f.fail("horizon", "a positive duration");
   parse_catalog(f, base_dir, s);
   parse_priority_classes(f, s);
-  parse_cluster(f, base_dir, s);
+  if (f.has("cluster")) parse_cluster(f, base_dir, s);
+  if (f.has("karpenter")) parse_karpenter(f, base_dir, s);
+  if (s.pools.empty()) f.fail("cluster", "node pools (cluster.pools or cluster.openb_nodes) or karpenter.nodepools");
   parse_scheduler(f, s);
   s.provisioning = parse_policy<policies::Provisioner>(f, "provisioning", "static");
   parse_billing(f, s);

@@ -28,6 +28,10 @@ struct PoolSpec {
   models::CapacityType capacity_type = models::CapacityType::on_demand;
   std::optional<models::SpotMarketSpec> spot;  // set for spot pools
   double ondemand_usd_per_hour = 0;            // spot pools: the price the discount applies to
+  // Generated from a Karpenter NodePool (one pool per instance type and capacity type).
+  std::string nodepool;
+  int weight = 0;
+  std::int64_t nodepool_gpu_limit = 0;
 };
 
 struct PolicyChoice {

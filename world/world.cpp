@@ -74,9 +74,22 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
 
 void World::build_cluster() {
   for (const auto& p : scenario_.pools) {
-    cluster_.add_pool(models::NodePool{p.name, scenario_.catalog.find(p.instance_type), p.count, p.usd_per_hour,
-                                       p.min, p.max, p.launch_delay, p.boot_delay,
-                                       p.launch_failure_probability});
+    models::NodePool pool;
+    pool.name = p.name;
+    pool.type = scenario_.catalog.find(p.instance_type);
+    pool.count = p.count;
+    pool.usd_per_hour = p.usd_per_hour;
+    pool.min = p.min;
+    pool.max = p.max;
+    pool.launch_delay = p.launch_delay;
+    pool.boot_delay = p.boot_delay;
+    pool.launch_failure_probability = p.launch_failure_probability;
+    pool.nodepool = p.nodepool;
+    pool.spot = p.capacity_type == models::CapacityType::spot;
+    pool.weight = p.weight;
+    pool.nodepool_gpu_limit = p.nodepool_gpu_limit;
+    pool.interruption_probability = p.spot ? p.spot->monthly_interruption_probability : 0;
+    cluster_.add_pool(pool);
     launch_rng_.push_back(sim_.rng().stream("launch/" + p.name));
     spot_rng_.push_back(sim_.rng().stream("spot/" + p.name));
     markets_.push_back(p.spot ? std::optional<models::SpotMarket>(models::SpotMarket(*p.spot, p.ondemand_usd_per_hour))
