@@ -1,0 +1,634 @@
+#include "policies/provisioning/karpenter.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <string_view>
+#include <tuple>
+
+#include "util/input_error.hpp"
+
+namespace fleetsim::policies {
+
+using models::NodeId;
+using models::NodeState;
+using models::PoolId;
+
+// ---------------------------------------------------------------------------
+// Parameters and budgets
+
+std::vector<DisruptionBudget> parse_budgets(const std::string& text) {
+  std::vector<DisruptionBudget> out;
+  std::string_view rest = text;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    DisruptionBudget b;
+    b.percent = !item.empty() && item.back() == '%';
+    if (b.percent) item.remove_suffix(1);
+    bool ok = !item.empty();
+    for (char ch : item) ok = ok && ch >= '0' && ch <= '9';
+    if (!ok)
+      throw InputError("karpenter: budget_nodes: expected comma-separated node counts or percentages (\"10%\", \"5\", "
+                       "\"20%,5\"), got '" + text + "'");
+    b.value = std::stod(std::string(item));
+    if (b.percent && b.value > 100) throw InputError("karpenter: budget_nodes: a percentage above 100%: '" + text + "'");
+    out.push_back(b);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+int allowed_disruptions(int total, const std::vector<DisruptionBudget>& budgets, int deleting, int not_ready) {
+  long long allowed = total;
+  for (const auto& b : budgets) {
+    const long long n = b.percent ? static_cast<long long>(std::ceil(total * b.value / 100.0 - 1e-9))
+                                  : static_cast<long long>(b.value);
+    allowed = std::min(allowed, n);
+  }
+  allowed -= deleting + not_ready;
+  return static_cast<int>(std::max(0LL, allowed));
+}
+
+int interruption_bucket(double p) { return std::clamp(static_cast<int>(std::floor(p / 0.05 + 1e-9)), 0, 4); }
+
+std::vector<ParamSpec> karpenter_params() {
+  return {
+      {"batch_idle_duration", ParamKind::duration, "1s",
+       "BATCH_IDLE_DURATION: a batch closes this long after the last new pending pod (resolved at `poll`)"},
+      {"batch_max_duration", ParamKind::duration, "10s", "BATCH_MAX_DURATION: a batch closes this long after it opened"},
+      {"poll", ParamKind::duration, "1s", "how often the controller loop runs (batching granularity)"},
+      {"consolidation_policy", ParamKind::text, "WhenEmptyOrUnderutilized",
+       "spec.disruption.consolidationPolicy: WhenEmptyOrUnderutilized or WhenEmpty"},
+      {"consolidate_after", ParamKind::text, "0s",
+       "spec.disruption.consolidateAfter: a duration since the node's pods last changed, or Never"},
+      {"budget_nodes", ParamKind::text, "10%",
+       "spec.disruption.budgets[].nodes, comma-separated (\"10%\", \"5\", \"20%,5\"); the minimum applies"},
+      {"expire_after", ParamKind::text, "720h", "spec.template.spec.expireAfter: a duration, or Never"},
+      {"disruption_poll", ParamKind::duration, "10s", "how often the disruption controller runs"},
+      {"spot_to_spot_consolidation", ParamKind::boolean, "false", "feature gate SpotToSpotConsolidation"},
+      {"unavailable_offering_ttl", ParamKind::duration, "3m",
+       "how long an offering that failed to launch or was interrupted is skipped"},
+  };
+}
+
+namespace {
+sim::SimTime duration_or_never(const Params& p, const std::string& name) {
+  const std::string& t = p.text(name);
+  if (t == "Never") return sim::kNever;
+  auto d = sim::parse_duration(t);
+  if (!d) throw InputError("karpenter: " + name + ": expected a duration (\"10m\") or Never, got '" + t + "'");
+  return *d;
+}
+}  // namespace
+
+KarpenterConfig karpenter_config(const Params& p) {
+  KarpenterConfig c;
+  c.batch_idle_duration = p.duration("batch_idle_duration");
+  c.batch_max_duration = p.duration("batch_max_duration");
+  c.poll = p.duration("poll");
+  if (c.poll <= 0) throw InputError("karpenter: poll: expected a positive duration");
+  const std::string& pol = p.text("consolidation_policy");
+  if (pol == "WhenEmptyOrUnderutilized")
+    c.policy = ConsolidationPolicy::when_empty_or_underutilized;
+  else if (pol == "WhenEmpty")
+    c.policy = ConsolidationPolicy::when_empty;
+  else
+    throw InputError("karpenter: consolidation_policy: expected WhenEmptyOrUnderutilized or WhenEmpty, got '" + pol +
+                     "'");
+  c.consolidate_after = duration_or_never(p, "consolidate_after");
+  c.budgets = parse_budgets(p.text("budget_nodes"));
+  c.expire_after = duration_or_never(p, "expire_after");
+  c.disruption_poll = p.duration("disruption_poll");
+  c.spot_to_spot_consolidation = p.boolean("spot_to_spot_consolidation");
+  c.unavailable_offering_ttl = p.duration("unavailable_offering_ttl");
+  return c;
+}
+
+// ---------------------------------------------------------------------------
+// Simulated capacity
+
+namespace {
+
+struct SimPod {
+  models::Resources need;
+  const models::PodSpec* spec = nullptr;  // null: requests only, no GPU constraints known
+};
+
+SimPod sim_pod(const models::PodSpec& p) { return {{p.cpu_milli, p.memory_mib, p.whole_gpus()}, &p}; }
+
+bool larger(const SimPod& a, const SimPod& b) {
+  if (a.need.gpus != b.need.gpus) return a.need.gpus > b.need.gpus;
+  if (a.need.cpu_milli != b.need.cpu_milli) return a.need.cpu_milli > b.need.cpu_milli;
+  return a.need.memory_mib > b.need.memory_mib;
+}
+
+// GPU model and GPU memory constraints of `p` against a type.
+bool accepts(const models::InstanceType& t, const SimPod& p) {
+  if (p.need.gpus <= 0 || !p.spec) return true;
+  if (!p.spec->accepts_model(t.gpu_model)) return false;
+  return !(p.spec->gpu_memory_mib > 0 && t.gpu_memory_gib > 0 &&
+           static_cast<double>(p.spec->gpu_memory_mib) > t.gpu_memory_gib * 1024.0 * p.need.gpus);
+}
+
+struct Slot {
+  NodeId id = 0;
+  const models::InstanceType* type = nullptr;
+  models::Resources free;
+  int pods_free = 0;
+  bool ready = false;
+  bool fits(const SimPod& p) const { return pods_free > 0 && free.covers(p.need) && accepts(*type, p); }
+  void take(const SimPod& p) {
+    free -= p.need;
+    --pods_free;
+  }
+  void give_back(const SimPod& p) {
+    free += p.need;
+    ++pods_free;
+  }
+};
+
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+struct Karpenter::Ctx {
+  const ProvisioningView& v;
+  ProvisioningActions& a;
+  const models::Cluster& c;
+  std::map<std::string, std::vector<PoolId>> offerings;  // NodePool -> its pools
+  std::vector<std::string> order;                         // NodePools: weight desc, name asc
+  std::map<std::string, std::int64_t> gpus;               // NodePool -> GPU capacity not terminated
+  std::map<std::string, std::int64_t> limit;              // NodePool -> limit (0 = none)
+  std::vector<models::Resources> capacity;                // pool -> allocatable of a new node
+  std::deque<models::PodSpec> specs;                      // specs made up for pods of unknown jobs
+  std::vector<Slot> ready;  // disruption: free capacity of Ready nodes after pending pods took theirs
+
+  Ctx(const ProvisioningView& view, ProvisioningActions& actions) : v(view), a(actions), c(view.cluster) {
+    std::map<std::string, int> weight;
+    for (PoolId p = 0; p < c.pools().size(); ++p) {
+      const auto& pool = c.pools()[p];
+      capacity.push_back(template_node(c, p).allocatable);
+      if (pool.nodepool.empty()) continue;
+      offerings[pool.nodepool].push_back(p);
+      weight[pool.nodepool] = std::max(weight[pool.nodepool], pool.weight);
+      limit[pool.nodepool] = std::max(limit[pool.nodepool], pool.nodepool_gpu_limit);
+      gpus[pool.nodepool];
+    }
+    for (const auto& [np, w] : weight) order.push_back(np);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const std::string& x, const std::string& y) { return weight[x] > weight[y]; });
+    for (const auto& n : c.nodes()) {
+      const auto& pool = c.pools()[n.pool];
+      if (n.state != NodeState::terminated && !pool.nodepool.empty()) gpus[pool.nodepool] += n.type->gpus;
+    }
+  }
+  const models::NodePool& pool(PoolId p) const { return c.pools()[p]; }
+  bool within_limit(PoolId p) const {
+    const auto& np = pool(p).nodepool;
+    const std::int64_t lim = limit.at(np);
+    return lim <= 0 || gpus.at(np) + pool(p).type->gpus <= lim;
+  }
+  // The pods of a bound node, with their specs where the job is known.
+  std::vector<SimPod> pods_of(const models::Node& n) {
+    std::vector<SimPod> out;
+    for (const auto& b : n.pods) {
+      const models::Job* j = b.ref.job < v.running.size() ? v.running[b.ref.job] : nullptr;
+      if (j && b.ref.pod < j->pods.size()) {
+        out.push_back(sim_pod(j->pods[b.ref.pod]));
+      } else {
+        models::PodSpec s;
+        s.cpu_milli = b.request.cpu_milli;
+        s.memory_mib = b.request.memory_mib;
+        s.gpus = b.request.gpus;
+        specs.push_back(s);
+        out.push_back({b.request, &specs.back()});
+      }
+    }
+    return out;
+  }
+};
+
+namespace {
+
+// CreateFleet: spot before on-demand when both remain; spot by the
+// price-capacity-optimized approximation (lowest interruption bucket, then
+// cheapest); on-demand cheapest. Ties: pool order.
+PoolId choose_offering(const models::Cluster& c, const std::vector<PoolId>& options) {
+  bool any_spot = false;
+  for (PoolId p : options) any_spot = any_spot || c.pools()[p].spot;
+  auto key = [&](PoolId p) {
+    const auto& o = c.pools()[p];
+    return std::make_tuple(any_spot ? interruption_bucket(o.interruption_probability) : 0, o.usd_per_hour, p);
+  };
+  PoolId best = UINT32_MAX;
+  for (PoolId p : options) {
+    if (c.pools()[p].spot != any_spot) continue;
+    if (best == UINT32_MAX || key(p) < key(best)) best = p;
+  }
+  return best;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// The loop
+
+bool Karpenter::offering_unavailable(PoolId pool, sim::SimTime now) const {
+  auto it = unavailable_.find(pool);
+  return it != unavailable_.end() && now < it->second;
+}
+
+sim::SimTime Karpenter::last_pod_change(NodeId node) const {
+  auto it = pods_.find(node);
+  return it == pods_.end() ? sim::kNever : it->second.since;
+}
+
+void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActions& a) {
+  const models::Cluster& c = v.cluster;
+  adopt_launches(c);
+  // Done removals are forgotten; one the world declined leaves the node Ready: it is judged afresh.
+  for (auto it = removing_.begin(); it != removing_.end();)
+    it = c.node(*it).state == NodeState::terminated || c.node(*it).state == NodeState::ready ? removing_.erase(it)
+                                                                                             : std::next(it);
+  for (auto it = mine_.begin(); it != mine_.end();)
+    it = c.node(*it).state != NodeState::launching ? mine_.erase(it) : std::next(it);
+  for (auto it = interrupted_.begin(); it != interrupted_.end();)
+    it = c.node(*it).state == NodeState::terminated ? interrupted_.erase(it) : std::next(it);
+  for (auto it = replacing_.begin(); it != replacing_.end();) {
+    const bool gone = c.node(it->first).state == NodeState::terminated ||
+                      (it->second != kNoNode && c.node(it->second).state == NodeState::terminated);
+    it = gone ? replacing_.erase(it) : std::next(it);
+  }
+  for (auto it = unavailable_.begin(); it != unavailable_.end();)
+    it = it->second <= v.now ? unavailable_.erase(it) : std::next(it);
+  track_pods(c, v.now);
+
+  Ctx x(v, a);
+  asked_first_id_ = c.nodes().size();
+
+  // Pre-spun replacements that are Ready: the old node goes.
+  for (auto it = replacing_.begin(); it != replacing_.end();) {
+    if (it->second != kNoNode && c.node(it->second).state == NodeState::ready) {
+      a.remove.push_back(it->first);
+      removing_.insert(it->first);
+      it = replacing_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+
+  // Interruptions and failed launches first: their pods are provisioned now.
+  const std::size_t removed_before = a.remove.size();
+  std::vector<const models::PodSpec*> extra;
+  for (NodeId id : std::vector<NodeId>(mine_.begin(), mine_.end())) {
+    const models::Node& n = c.node(id);
+    if (v.now < n.requested_at + x.pool(n.pool).launch_delay + sim::kSecond) continue;
+    a.remove.push_back(id);  // insufficient capacity: give up on it
+    removing_.insert(id);
+    mine_.erase(id);
+    unavailable_[n.pool] = v.now + cfg_.unavailable_offering_ttl;
+    for (auto it = replacing_.begin(); it != replacing_.end();)
+      it = it->second == id ? replacing_.erase(it) : std::next(it);
+  }
+  for (const auto& n : c.nodes()) {
+    if (n.state != NodeState::draining || x.pool(n.pool).nodepool.empty()) continue;
+    if (removing_.count(n.id) || interrupted_.count(n.id)) continue;
+    interrupted_.insert(n.id);  // the provider's notice: replace now, avoid the offering
+    unavailable_[n.pool] = v.now + cfg_.unavailable_offering_ttl;
+    replacing_.erase(n.id);
+    for (const SimPod& p : x.pods_of(n)) extra.push_back(p.spec);
+  }
+  bool now_provision = a.remove.size() > removed_before || !extra.empty();
+  // A removed in-flight node's capacity is gone: remaining offerings are tried at once.
+
+  // Batching of new pending pods.
+  std::set<std::pair<models::JobId, sim::SimTime>> seen;
+  bool fresh = false;
+  for (const auto& pj : v.unschedulable) {
+    auto key = std::make_pair(pj.job->id, pj.pending_since);
+    fresh = fresh || !seen_.count(key);
+    seen.insert(key);
+  }
+  seen_ = std::move(seen);
+  if (fresh) {
+    if (!batch_open_) {
+      batch_open_ = true;
+      batch_start_ = v.now;
+    }
+    batch_last_ = v.now;
+  }
+  if (batch_open_ &&
+      (v.now - batch_last_ >= cfg_.batch_idle_duration || v.now - batch_start_ >= cfg_.batch_max_duration)) {
+    batch_open_ = false;
+    now_provision = true;
+  }
+  const bool disruption_due = v.now - last_disruption_ >= cfg_.disruption_poll;
+  // Pods left pending by an earlier round (limits, unavailable offerings) are retried each disruption poll.
+  if (!batch_open_ && disruption_due && !v.unschedulable.empty()) now_provision = true;
+  if (now_provision) provision(x, extra);
+  if (disruption_due) disrupt(x);
+}
+
+// Launches asked for last time were appended to the node list in order.
+void Karpenter::adopt_launches(const models::Cluster& c) {
+  for (std::size_t i = 0; i < asked_.size(); ++i) {
+    const std::size_t id = asked_first_id_ + i;
+    if (id >= c.nodes().size() || c.node(static_cast<NodeId>(id)).pool != asked_[i].pool) break;
+    const auto nid = static_cast<NodeId>(id);
+    mine_.insert(nid);
+    if (asked_[i].why == Why::replacement) {
+      auto it = replacing_.find(asked_[i].replaces);
+      if (it != replacing_.end()) it->second = nid;
+    }
+  }
+  asked_.clear();
+}
+
+void Karpenter::track_pods(const models::Cluster& c, sim::SimTime now) {
+  for (const auto& n : c.nodes()) {
+    if (n.state == NodeState::terminated) {
+      pods_.erase(n.id);
+      continue;
+    }
+    if (n.state != NodeState::ready && n.state != NodeState::draining) continue;
+    std::uint64_t sig = n.pods.size();
+    for (const auto& b : n.pods)
+      sig += mix((static_cast<std::uint64_t>(b.ref.job) << 32 | b.ref.pod) ^ mix(static_cast<std::uint64_t>(b.start)));
+    auto it = pods_.find(n.id);
+    if (it == pods_.end())
+      pods_[n.id] = {sig, n.ready_at != sim::kNever ? std::min(n.ready_at, now) : now};
+    else if (it->second.signature != sig)
+      it->second = {sig, now};
+  }
+}
+
+void Karpenter::launch(Ctx& x, PoolId pool, Why why, NodeId replaces) {
+  x.a.launch.push_back({pool, 1});
+  asked_.push_back({pool, why, replaces});
+  x.gpus[x.pool(pool).nodepool] += x.pool(pool).type->gpus;
+}
+
+void Karpenter::provision(Ctx& x, const std::vector<const models::PodSpec*>& extra) {
+  const models::Cluster& c = x.c;
+  std::vector<Slot> slots;
+  for (const auto& n : c.nodes()) {
+    if (n.state != NodeState::ready && n.state != NodeState::booting && n.state != NodeState::launching) continue;
+    if (removing_.count(n.id) || replacing_.count(n.id)) continue;
+    slots.push_back({n.id, n.type, n.free(), n.max_pods - static_cast<int>(n.pods.size()),
+                     n.state == NodeState::ready});
+  }
+  std::vector<SimPod> pods;
+  for (const models::PodSpec* s : extra) pods.push_back(sim_pod(*s));
+  for (const auto& pj : x.v.unschedulable)
+    for (const auto& s : pj.job->pods) pods.push_back(sim_pod(s));
+  std::stable_sort(pods.begin(), pods.end(), larger);
+
+  struct Claim {
+    std::string nodepool;
+    std::vector<PoolId> options;
+    models::Resources used;
+    int pods = 0;
+    std::int64_t reserved = 0;
+  };
+  std::vector<Claim> claims;
+  std::map<std::string, std::int64_t> reserved;
+  auto option_fits = [&](PoolId p, const models::Resources& used, int count, const SimPod& pod) {
+    return count < 110 && x.capacity[p].covers(used + pod.need) && accepts(*x.pool(p).type, pod);
+  };
+  // First fit with a memo per pod shape: free capacity only shrinks.
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, const models::PodSpec*>, std::size_t> memo;
+  for (const SimPod& pod : pods) {
+    const bool constrained = pod.spec && (!pod.spec->gpu_model.empty() || pod.spec->gpu_memory_mib > 0);
+    std::size_t& i = memo[{pod.need.cpu_milli, pod.need.memory_mib, pod.need.gpus, constrained ? pod.spec : nullptr}];
+    while (i < slots.size() && !slots[i].fits(pod)) ++i;
+    if (i < slots.size()) {
+      slots[i].take(pod);
+      continue;
+    }
+    bool placed = false;
+    for (Claim& cl : claims) {
+      std::vector<PoolId> keep;
+      for (PoolId p : cl.options)
+        if (option_fits(p, cl.used, cl.pods, pod)) keep.push_back(p);
+      if (keep.empty()) continue;
+      cl.options = std::move(keep);
+      cl.used += pod.need;
+      ++cl.pods;
+      placed = true;
+      break;
+    }
+    if (placed) continue;
+    for (const std::string& np : x.order) {
+      Claim cl;
+      cl.nodepool = np;
+      std::int64_t min_gpus = INT64_MAX;
+      for (PoolId p : x.offerings[np]) {
+        if (offering_unavailable(p, x.v.now) || !option_fits(p, {}, 0, pod)) continue;
+        const std::int64_t lim = x.limit[np];
+        if (lim > 0 && x.gpus[np] + reserved[np] + x.pool(p).type->gpus > lim) continue;
+        cl.options.push_back(p);
+        min_gpus = std::min<std::int64_t>(min_gpus, x.pool(p).type->gpus);
+      }
+      if (cl.options.empty()) continue;
+      cl.used = pod.need;
+      cl.pods = 1;
+      cl.reserved = min_gpus;
+      reserved[np] += min_gpus;
+      claims.push_back(std::move(cl));
+      break;
+    }
+  }
+  for (Claim& cl : claims) {
+    std::vector<PoolId> ok;
+    for (PoolId p : cl.options)
+      if (x.within_limit(p)) ok.push_back(p);
+    if (ok.empty()) continue;  // the NodePool's limit was reached meanwhile
+    launch(x, choose_offering(c, ok), Why::provision);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Disruption
+
+void Karpenter::disrupt(Ctx& x) {
+  const models::Cluster& c = x.c;
+  const sim::SimTime now = x.v.now;
+  last_disruption_ = now;
+
+  // Expiration: forceful, budgets ignored.
+  if (cfg_.expire_after != sim::kNever) {
+    for (const auto& n : c.nodes()) {
+      if (x.pool(n.pool).nodepool.empty() || removing_.count(n.id) || interrupted_.count(n.id)) continue;
+      if (n.state != NodeState::ready && n.state != NodeState::booting) continue;
+      if (n.launched == sim::kNever || now - n.launched < cfg_.expire_after) continue;
+      x.a.remove.push_back(n.id);
+      removing_.insert(n.id);
+      replacing_.erase(n.id);
+    }
+  }
+  if (cfg_.consolidate_after == sim::kNever) return;
+
+  // Budgets per NodePool.
+  std::map<std::string, int> total, deleting, not_ready;
+  for (const auto& n : c.nodes()) {
+    const std::string& np = x.pool(n.pool).nodepool;
+    if (np.empty() || n.state == NodeState::terminated) continue;
+    ++total[np];
+    if (removing_.count(n.id) || replacing_.count(n.id) || n.state == NodeState::draining)
+      ++deleting[np];
+    else if (n.state != NodeState::ready)
+      ++not_ready[np];
+  }
+  std::map<std::string, int> allowed;
+  for (const auto& [np, t] : total) allowed[np] = allowed_disruptions(t, cfg_.budgets, deleting[np], not_ready[np]);
+
+  // Pending pods keep their claim on free capacity (the simulation schedules them
+  // too): a node they would land on is not a candidate.
+  for (const auto& n : c.nodes()) {
+    if (n.state != NodeState::ready || removing_.count(n.id) || replacing_.count(n.id)) continue;
+    x.ready.push_back({n.id, n.type, n.free(), n.max_pods - static_cast<int>(n.pods.size()), true});
+  }
+  std::set<NodeId> wanted;
+  {
+    std::vector<SimPod> pend;
+    for (const auto& pj : x.v.unschedulable)
+      for (const auto& sp : pj.job->pods) pend.push_back(sim_pod(sp));
+    std::stable_sort(pend.begin(), pend.end(), larger);
+    for (const SimPod& p : pend)
+      for (Slot& sl : x.ready)
+        if (sl.fits(p)) {
+          sl.take(p);
+          wanted.insert(sl.id);
+          break;
+        }
+  }
+  std::vector<NodeId> cands;
+  for (const auto& n : c.nodes()) {
+    if (n.state != NodeState::ready || x.pool(n.pool).nodepool.empty()) continue;
+    if (removing_.count(n.id) || replacing_.count(n.id) || wanted.count(n.id)) continue;
+    auto it = pods_.find(n.id);
+    if (it == pods_.end() || now - it->second.since < cfg_.consolidate_after) continue;
+    bool blocked = false;
+    for (const auto& b : n.pods) {
+      const models::Job* j = b.ref.job < x.v.running.size() ? x.v.running[b.ref.job] : nullptr;
+      if (!j) continue;
+      auto l = j->labels.find(kDoNotDisruptLabel);
+      blocked = blocked || (l != j->labels.end() && l->second == "true");
+    }
+    if (!blocked) cands.push_back(n.id);
+  }
+  // Least disruptive first: fewer pods, then sooner expiry.
+  std::stable_sort(cands.begin(), cands.end(), [&](NodeId p, NodeId q) {
+    const auto& a = c.node(p);
+    const auto& b = c.node(q);
+    if (a.pods.size() != b.pods.size()) return a.pods.size() < b.pods.size();
+    return a.launched < b.launched;
+  });
+
+  // Emptiness.
+  bool acted = false;
+  for (NodeId id : cands) {
+    const auto& n = c.node(id);
+    if (!n.pods.empty()) break;
+    int& left = allowed[x.pool(n.pool).nodepool];
+    if (left <= 0) continue;
+    --left;
+    x.a.remove.push_back(id);
+    removing_.insert(id);
+    acted = true;
+  }
+  if (acted || cfg_.policy != ConsolidationPolicy::when_empty_or_underutilized) return;
+  std::vector<NodeId> busy;
+  for (NodeId id : cands)
+    if (!c.node(id).pods.empty()) busy.push_back(id);
+  consolidate_one(x, busy, allowed);
+}
+
+// Single-node consolidation: the first candidate whose pods fit on the other
+// ready nodes is deleted; else the first whose pods fit there plus on one
+// strictly cheaper new node is replaced.
+bool Karpenter::consolidate_one(Ctx& x, const std::vector<NodeId>& order, std::map<std::string, int>& allowed) {
+  constexpr std::size_t kMaxCandidates = 100;
+  constexpr std::size_t kSpotToSpotMinTypes = 15;
+  const models::Cluster& c = x.c;
+  std::vector<Slot>& slots = x.ready;
+  std::size_t tried = 0;
+  for (NodeId id : order) {
+    const models::Node& n = c.node(id);
+    const models::NodePool& own = x.pool(n.pool);
+    if (allowed[own.nodepool] <= 0) continue;
+    if (++tried > kMaxCandidates) break;
+    std::vector<SimPod> pods = x.pods_of(n);
+    std::stable_sort(pods.begin(), pods.end(), larger);
+    std::vector<std::pair<std::size_t, SimPod>> moved;
+    std::vector<SimPod> left;
+    for (const SimPod& p : pods) {
+      std::size_t i = 0;
+      while (i < slots.size() && (slots[i].id == id || !slots[i].fits(p))) ++i;
+      if (i < slots.size()) {
+        slots[i].take(p);
+        moved.emplace_back(i, p);
+      } else {
+        left.push_back(p);
+      }
+    }
+    for (auto& [i, p] : moved) slots[i].give_back(p);
+    if (left.empty()) {
+      --allowed[own.nodepool];
+      x.a.remove.push_back(id);
+      removing_.insert(id);
+      return true;
+    }
+    // Replace: one new node, strictly cheaper, holding what is left.
+    models::Resources need;
+    for (const SimPod& p : left) need += p.need;
+    for (const std::string& np : x.order) {
+      std::vector<PoolId> options;
+      for (PoolId p : x.offerings[np]) {
+        const auto& o = x.pool(p);
+        if (o.usd_per_hour >= n.usd_per_hour || offering_unavailable(p, x.v.now) || !x.within_limit(p)) continue;
+        if (!x.capacity[p].covers(need) || left.size() > 110) continue;
+        bool ok = true;
+        for (const SimPod& q : left) ok = ok && accepts(*o.type, q);
+        if (ok) options.push_back(p);
+      }
+      if (options.empty()) continue;
+      if (own.spot) {
+        // Spot -> spot: behind the feature gate, with >= 15 cheaper spot types, launched from the 15 cheapest.
+        std::vector<PoolId> spot;
+        for (PoolId p : options)
+          if (x.pool(p).spot) spot.push_back(p);
+        if (!cfg_.spot_to_spot_consolidation || spot.size() < kSpotToSpotMinTypes) break;
+        std::stable_sort(spot.begin(), spot.end(),
+                         [&](PoolId p, PoolId q) { return x.pool(p).usd_per_hour < x.pool(q).usd_per_hour; });
+        spot.resize(kSpotToSpotMinTypes);
+        options = std::move(spot);
+      }
+      --allowed[own.nodepool];
+      replacing_[id] = kNoNode;
+      launch(x, choose_offering(c, options), Why::replacement, id);
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+const bool registered = ProvisionerRegistry::instance().add(
+    {"karpenter",
+     "Karpenter v1: batches pending pods into NodeClaims over NodePool offerings (weight order, spot before "
+     "on-demand, price-capacity-optimized spot, cheapest on-demand, GPU limits, unavailable-offering cache); "
+     "expires nodes and consolidates empty or replaceable nodes within disruption budgets.",
+     karpenter_params(), [](const Params& p) { return std::make_unique<Karpenter>(karpenter_config(p)); }});
+}  // namespace
+
+}  // namespace fleetsim::policies

@@ -1,0 +1,134 @@
+#pragma once
+// karpenter: Karpenter v1's provisioning and disruption loops (SEMANTICS.md
+// section 3) over Karpenter offerings: pools with a non-empty `nodepool`, one per
+// (NodePool, instance type, capacity type).
+//
+// Provisioning: new pending pods open a batch that closes batch_idle_duration
+// after the last new pod or batch_max_duration after it opened. reconcile() runs
+// every `poll` (1 s), so windows resolve at that granularity. Pending pods,
+// largest first (GPUs, cpu, memory), go first-fit onto free capacity of ready and
+// in-flight nodes, then onto new NodeClaims. A claim comes from the
+// highest-weight NodePool (ties: name order) with an offering the pod fits; it
+// keeps every offering that fits all its pods. Each claim launches one node:
+// spot before on-demand when both remain; spot = price-capacity-optimized
+// approximation (lowest interruption bucket of 5 % monthly, then cheapest);
+// on-demand = cheapest. limits.nvidia.com/gpu counts the GPU capacity of the
+// NodePool's nodes not terminated, launches of this tick included.
+// A node still launching launch_delay + 1 s after its request is an
+// insufficient-capacity error: it is removed, its offering is unavailable for
+// unavailable_offering_ttl and its pods are provisioned again at once. A node the
+// provider reclaims (draining without our asking) marks its offering unavailable
+// and gets a replacement for its pods at once (no budgets, no pre-spin).
+//
+// Disruption every disruption_poll: expiration (expire_after since launch,
+// budgets ignored), then consolidation within each NodePool's budgets: empty
+// nodes (consolidate_after since their pods last changed) are deleted; with
+// WhenEmptyOrUnderutilized, then one single-node action: delete a node whose pods
+// fit on other ready nodes, else replace it by one strictly cheaper offering
+// (pre-spin: the old node goes once the replacement is Ready). Spot→spot
+// replacement needs spot_to_spot_consolidation and >= 15 cheaper spot offerings.
+// Not modelled: multi-node consolidation, drift, budget schedules/reasons,
+// consolidationTTL re-validation, do-not-disrupt on nodes (pods: job label
+// karpenter.sh/do-not-disrupt=true blocks consolidation of their node).
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "policies/provisioning/provisioner.hpp"
+
+namespace fleetsim::policies {
+
+inline constexpr const char* kDoNotDisruptLabel = "karpenter.sh/do-not-disrupt";
+
+struct DisruptionBudget {
+  bool percent = true;
+  double value = 10;  // percent of the NodePool's nodes, or a node count
+};
+
+// "10%", "5", "20%,5": throws InputError on anything else.
+std::vector<DisruptionBudget> parse_budgets(const std::string& text);
+// min over budgets of ceil(total * P / 100) or N, minus nodes deleting and not
+// ready, at least 0.
+int allowed_disruptions(int total, const std::vector<DisruptionBudget>& budgets, int deleting, int not_ready);
+
+// Monthly interruption probability -> Spot Instance Advisor bucket
+// (<5 %, 5-10 %, 10-15 %, 15-20 %, >20 %) as 0..4.
+int interruption_bucket(double monthly_probability);
+
+enum class ConsolidationPolicy : std::uint8_t { when_empty_or_underutilized, when_empty };
+
+struct KarpenterConfig {
+  sim::SimTime batch_idle_duration = sim::kSecond;
+  sim::SimTime batch_max_duration = 10 * sim::kSecond;
+  sim::SimTime poll = sim::kSecond;
+  ConsolidationPolicy policy = ConsolidationPolicy::when_empty_or_underutilized;
+  sim::SimTime consolidate_after = 0;  // kNever = "Never": no consolidation
+  std::vector<DisruptionBudget> budgets{{true, 10}};
+  sim::SimTime expire_after = 720 * sim::kHour;  // kNever = "Never"
+  sim::SimTime disruption_poll = 10 * sim::kSecond;
+  bool spot_to_spot_consolidation = false;
+  sim::SimTime unavailable_offering_ttl = 3 * sim::kMinute;
+};
+
+std::vector<ParamSpec> karpenter_params();
+KarpenterConfig karpenter_config(const Params& p);
+
+class Karpenter final : public Provisioner {
+ public:
+  explicit Karpenter(KarpenterConfig config) : cfg_(std::move(config)) {}
+  sim::SimTime period() const override { return cfg_.poll; }
+  void reconcile(const ProvisioningView& view, sim::Rng& rng, ProvisioningActions& actions) override;
+
+  const KarpenterConfig& config() const { return cfg_; }
+  bool batch_open() const { return batch_open_; }
+  // Whether `pool` (an offering) is in the unavailable-offerings cache at `now`.
+  bool offering_unavailable(models::PoolId pool, sim::SimTime now) const;
+  // When `node`'s pod set last changed (or it became Ready); kNever if unknown.
+  sim::SimTime last_pod_change(models::NodeId node) const;
+  // Nodes being replaced by consolidation, and their replacement (kNoNode until it exists).
+  static constexpr models::NodeId kNoNode = UINT32_MAX;
+  const std::map<models::NodeId, models::NodeId>& replacing() const { return replacing_; }
+
+ private:
+  struct Ctx;
+  enum class Why : std::uint8_t { provision, replacement };
+  struct Launch {
+    models::PoolId pool = 0;
+    Why why = Why::provision;
+    models::NodeId replaces = kNoNode;  // for Why::replacement
+  };
+
+  void adopt_launches(const models::Cluster& c);
+  void track_pods(const models::Cluster& c, sim::SimTime now);
+  void detect_failures(Ctx& x);
+  void provision(Ctx& x, const std::vector<const models::PodSpec*>& extra);
+  void disrupt(Ctx& x);
+  bool consolidate_one(Ctx& x, const std::vector<models::NodeId>& order, std::map<std::string, int>& allowed);
+  void launch(Ctx& x, models::PoolId pool, Why why, models::NodeId replaces = kNoNode);
+
+  KarpenterConfig cfg_;
+  // Batching.
+  std::set<std::pair<models::JobId, sim::SimTime>> seen_;
+  bool batch_open_ = false;
+  sim::SimTime batch_start_ = 0;
+  sim::SimTime batch_last_ = 0;
+  sim::SimTime last_disruption_ = INT64_MIN / 4;  // never yet
+  // Launches asked for at the last reconcile, in order, and the first node id they got.
+  std::vector<Launch> asked_;
+  std::size_t asked_first_id_ = 0;
+  std::set<models::NodeId> mine_;         // nodes launched by provisioning (ICE watch)
+  std::set<models::NodeId> removing_;     // removals asked for
+  std::set<models::NodeId> interrupted_;  // reclaimed by the provider, handled
+  std::map<models::PoolId, sim::SimTime> unavailable_;  // offering -> until
+  std::map<models::NodeId, models::NodeId> replacing_;  // old node -> replacement
+  struct PodTrack {
+    std::uint64_t signature = 0;
+    sim::SimTime since = 0;
+  };
+  std::map<models::NodeId, PodTrack> pods_;
+};
+
+}  // namespace fleetsim::policies
