@@ -328,7 +328,8 @@ void ClusterAutoscaler::scale_up(const ProvisioningView& v, Snapshot& s, std::ve
   std::vector<ScaleUpOption> options;
   for (models::PoolId pool = 0; pool < pools.size(); ++pool) {
     const models::NodePool& np = pools[pool];
-    if (!np.type || backed_off(pool, v.now)) continue;
+    // Karpenter offerings are not node groups: the Cluster Autoscaler leaves them alone.
+    if (!np.type || !np.nodepool.empty() || backed_off(pool, v.now)) continue;
     int cap = np.max - v.cluster.pool_size(pool);
     if (cfg_.max_nodes_total > 0) cap = std::min(cap, cfg_.max_nodes_total - s.total_nodes);
     if (cap <= 0) continue;
