@@ -47,7 +47,8 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
   f.attribute(f.root(), "git_commit", FLEETSIM_GIT_COMMIT);
 
   const std::size_t n = r.jobs.size();
-  std::vector<std::int64_t> id(n), prio(n), pods(n), gpus(n), preempt(n);
+  std::vector<std::int64_t> id(n), prio(n), pods(n), gpus(n), preempt(n), evict(n);
+  std::vector<double> lost(n), ckpt(n);
   std::vector<double> submit(n), dur(n), start(n), end(n), wait(n), jct(n), gpu_s(n), cost(n);
   std::vector<std::string> name(n), ns(n), team(n), pclass(n), status(n), labels(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -70,6 +71,9 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
     wait[i] = rc.first_start < 0 ? std::nan("") : sim::to_seconds(rc.first_start - j.submit);
     jct[i] = rc.end < 0 ? std::nan("") : sim::to_seconds(rc.end - j.submit);
     preempt[i] = rc.preemptions;
+    evict[i] = rc.evictions;
+    lost[i] = rc.lost_work_s;
+    ckpt[i] = rc.checkpoint_overhead_s;
     gpu_s[i] = rc.gpu_seconds;
     cost[i] = rc.cost_usd;
   }
@@ -91,6 +95,9 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
   f.column(g, "wait_s", wait, "s");
   f.column(g, "jct_s", jct, "s");
   f.column(g, "preemptions", preempt);
+  f.column(g, "evictions", evict);
+  f.column(g, "lost_work_s", lost, "s");
+  f.column(g, "checkpoint_overhead_s", ckpt, "s");
   f.column(g, "gpu_seconds", gpu_s, "GPU-s");
   f.column(g, "cost_usd", cost, "USD");
 
@@ -160,7 +167,7 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
   std::ofstream out(path);
   out.precision(17);
   out << "id,name,namespace,team,priority_class,priority,pods,gpus,submit_s,duration_s,status,first_start_s,end_s,"
-         "wait_s,preemptions,gpu_seconds,cost_usd\n";
+         "wait_s,preemptions,evictions,lost_work_s,gpu_seconds,cost_usd\n";
   for (std::size_t i = 0; i < r.jobs.size(); ++i) {
     const auto& j = r.jobs[i];
     const auto& rc = r.records[i];
@@ -173,7 +180,8 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
     if (rc.end >= 0) out << sim::to_seconds(rc.end);
     out << ',';
     if (rc.first_start >= 0) out << sim::to_seconds(rc.first_start - j.submit);
-    out << ',' << rc.preemptions << ',' << rc.gpu_seconds << ',' << rc.cost_usd << '\n';
+    out << ',' << rc.preemptions << ',' << rc.evictions << ',' << rc.lost_work_s << ',' << rc.gpu_seconds << ','
+        << rc.cost_usd << '\n';
   }
   if (!out) throw std::runtime_error("cannot write " + path);
 }
