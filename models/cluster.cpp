@@ -83,16 +83,21 @@ int Cluster::pool_size(PoolId pool) const {
   return k;
 }
 
+bool meets_gpu_constraints(const PodSpec& p, const InstanceType& t) {
+  const int g = p.whole_gpus();
+  if (g == 0) return true;
+  if (!p.accepts_model(t.gpu_model)) return false;
+  return !(p.gpu_memory_mib > 0 && t.gpu_memory_gib > 0 &&
+           static_cast<double>(p.gpu_memory_mib) > t.gpu_memory_gib * 1024.0 * g);
+}
+
 bool Cluster::fits(const Node& n, const PodSpec& p) const {
   if (n.state != NodeState::ready) return false;
   if (static_cast<int>(n.pods.size()) >= n.max_pods) return false;
   const int g = p.whole_gpus();
   Resources need{p.cpu_milli, p.memory_mib, g};
   if (!n.free().covers(need)) return false;
-  if (g > 0 && !p.accepts_model(n.gpu_model())) return false;
-  if (g > 0 && p.gpu_memory_mib > 0 && n.type->gpu_memory_gib > 0 &&
-      static_cast<double>(p.gpu_memory_mib) > n.type->gpu_memory_gib * 1024.0 * g)
-    return false;
+  if (!meets_gpu_constraints(p, *n.type)) return false;
   return true;
 }
 

@@ -79,6 +79,9 @@ struct Node {
   const std::string& gpu_model() const { return type->gpu_model; }
 };
 
+// The GPU constraints of a pod that asks for GPUs: model ("A|B") and memory per GPU.
+bool meets_gpu_constraints(const PodSpec& p, const InstanceType& t);
+
 class Cluster {
  public:
   PoolId add_pool(NodePool pool);

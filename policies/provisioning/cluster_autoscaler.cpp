@@ -5,6 +5,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "policies/provisioning/sim_pod.hpp"
+#include "sim/rng.hpp"
 #include "util/input_error.hpp"
 
 namespace fleetsim::policies {
@@ -88,13 +90,6 @@ namespace {
 
 // A pod as the simulation moves it: what it needs, and its spec for the GPU
 // model and GPU memory checks (null when the job is unknown).
-struct SimPod {
-  models::Resources need;
-  const models::PodSpec* spec = nullptr;
-};
-
-SimPod sim_pod(const models::PodSpec& p) { return {{p.cpu_milli, p.memory_mib, p.whole_gpus()}, &p}; }
-
 struct Slot {
   models::NodeId id = 0;
   models::PoolId pool = 0;
@@ -109,14 +104,7 @@ struct Slot {
 
   // Cluster::fits without the state check.
   bool fits(const SimPod& p) const {
-    if (gone || pods_free <= 0 || !free.covers(p.need)) return false;
-    if (p.need.gpus > 0 && p.spec) {
-      if (!p.spec->accepts_model(type->gpu_model)) return false;
-      if (p.spec->gpu_memory_mib > 0 && type->gpu_memory_gib > 0 &&
-          static_cast<double>(p.spec->gpu_memory_mib) > type->gpu_memory_gib * 1024.0 * p.need.gpus)
-        return false;
-    }
-    return true;
+    return !gone && pods_free > 0 && free.covers(p.need) && accepts(*type, p);
   }
   void take(const SimPod& p) {
     free -= p.need;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "policies/provisioning/sim_pod.hpp"
+#include "sim/rng.hpp"
 #include "util/input_error.hpp"
 
 namespace fleetsim::policies {
@@ -113,13 +115,6 @@ KarpenterConfig karpenter_config(const Params& p) {
 
 namespace {
 
-struct SimPod {
-  models::Resources need;
-  const models::PodSpec* spec = nullptr;  // null: requests only, no GPU constraints known
-};
-
-SimPod sim_pod(const models::PodSpec& p) { return {{p.cpu_milli, p.memory_mib, p.whole_gpus()}, &p}; }
-
 bool larger(const SimPod& a, const SimPod& b) {
   if (a.need.gpus != b.need.gpus) return a.need.gpus > b.need.gpus;
   if (a.need.cpu_milli != b.need.cpu_milli) return a.need.cpu_milli > b.need.cpu_milli;
@@ -127,13 +122,6 @@ bool larger(const SimPod& a, const SimPod& b) {
 }
 
 // GPU model and GPU memory constraints of `p` against a type.
-bool accepts(const models::InstanceType& t, const SimPod& p) {
-  if (p.need.gpus <= 0 || !p.spec) return true;
-  if (!p.spec->accepts_model(t.gpu_model)) return false;
-  return !(p.spec->gpu_memory_mib > 0 && t.gpu_memory_gib > 0 &&
-           static_cast<double>(p.spec->gpu_memory_mib) > t.gpu_memory_gib * 1024.0 * p.need.gpus);
-}
-
 struct Slot {
   NodeId id = 0;
   const models::InstanceType* type = nullptr;
@@ -150,13 +138,6 @@ struct Slot {
     ++pods_free;
   }
 };
-
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
 
 }  // namespace
 
@@ -362,7 +343,8 @@ void Karpenter::track_pods(const models::Cluster& c, sim::SimTime now) {
     if (n.state != NodeState::ready && n.state != NodeState::draining) continue;
     std::uint64_t sig = n.pods.size();
     for (const auto& b : n.pods)
-      sig += mix((static_cast<std::uint64_t>(b.ref.job) << 32 | b.ref.pod) ^ mix(static_cast<std::uint64_t>(b.start)));
+      sig += sim::splitmix64((static_cast<std::uint64_t>(b.ref.job) << 32 | b.ref.pod) ^
+                             sim::splitmix64(static_cast<std::uint64_t>(b.start)));
     auto it = pods_.find(n.id);
     if (it == pods_.end())
       pods_[n.id] = {sig, n.ready_at != sim::kNever ? std::min(n.ready_at, now) : now};

@@ -149,7 +149,7 @@ TEST(Checkpoint, IntervalLongerThanJobWritesNothing) {
   EXPECT_EQ(b.finish(), 10 * kHour + 5 * kMinute);
 }
 
-TEST(Checkpoint, NothingLeftToDo) {
+TEST(Checkpoint, NoWorkLeftFinishesAtStart) {
   const Attempt a = resumed(kHourly, 10 * kHour, 2 * kHour, 10 * kHour);
   EXPECT_EQ(a.finish(), 2 * kHour);  // no restore for a finished job
   EXPECT_EQ(a.work_done(2 * kHour), 10 * kHour);
