@@ -19,6 +19,7 @@ const char* to_string(NodeState s) {
 
 PoolId Cluster::add_pool(NodePool pool) {
   pools_.push_back(std::move(pool));
+  pool_counts_.emplace_back();
   return static_cast<PoolId>(pools_.size() - 1);
 }
 
@@ -44,6 +45,9 @@ NodeId Cluster::add_node(PoolId pool, sim::SimTime now, int max_pods, NodeState 
   n.requested_at = now;
   n.state = NodeState::launching;
   nodes_.push_back(std::move(n));
+  live_.push_back(nodes_.back().id);
+  pool_counts_[pool].live++;
+  ++node_version_;
   max_gpus_ = std::max(max_gpus_, p.type->gpus);
   const NodeId id = nodes_.back().id;
   if (state != NodeState::launching) set_state(id, NodeState::booting, now);
@@ -74,13 +78,14 @@ void Cluster::set_state(NodeId id, NodeState state, sim::SimTime now) {
       nodes_running_--;
     }
   }
+  auto up = [](NodeState st) { return st == NodeState::booting || st == NodeState::ready; };
+  pool_counts_[n.pool].up += static_cast<int>(up(state)) - static_cast<int>(up(n.state));
+  if (state == NodeState::terminated) {
+    pool_counts_[n.pool].live--;
+    live_.erase(std::lower_bound(live_.begin(), live_.end(), id));
+  }
   n.state = state;
-}
-
-int Cluster::pool_size(PoolId pool) const {
-  int k = 0;
-  for (const auto& n : nodes_) k += n.pool == pool && n.state != NodeState::terminated;
-  return k;
+  ++node_version_;
 }
 
 bool meets_gpu_constraints(const PodSpec& p, const InstanceType& t) {
@@ -129,23 +134,39 @@ std::uint32_t Cluster::bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_
   Resources req{p.cpu_milli, p.memory_mib, g};
   n.requested += req;
   n.free_gpu_mask &= ~mask;
-  n.pods.push_back(BoundPod{ref, req, mask, priority, now});
+  n.pods.push_back(BoundPod{ref, req, mask, priority, now, n.pods_changed});
+  n.pods_changed = now;
+  ++pod_version_;
   histogram_move(n, before);
   gpus_allocated_ += g;
   return mask;
 }
 
-void Cluster::unbind(NodeId id, PodRef ref) {
+BoundPod Cluster::remove_pod(NodeId id, PodRef ref) {
   Node& n = nodes_.at(id);
   auto it = std::find_if(n.pods.begin(), n.pods.end(), [&](const BoundPod& b) { return b.ref == ref; });
   if (it == n.pods.end()) throw std::logic_error("unbind: pod not on " + n.name);
+  const BoundPod gone = *it;
   const int before = n.free().gpus;
   n.requested -= it->request;
   n.free_gpu_mask |= it->gpu_mask;
   gpus_allocated_ -= it->request.gpus;
   *it = n.pods.back();
   n.pods.pop_back();
+  ++pod_version_;
+  ++unbind_version_;
   histogram_move(n, before);
+  return gone;
+}
+
+void Cluster::unbind(NodeId id, PodRef ref, sim::SimTime now) {
+  remove_pod(id, ref);
+  nodes_[id].pods_changed = now;
+}
+
+void Cluster::unassume(NodeId id, PodRef ref) {
+  const BoundPod gone = remove_pod(id, ref);
+  nodes_[id].pods_changed = gone.node_changed_before;
 }
 
 int Cluster::max_free_gpus() const {

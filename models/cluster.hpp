@@ -31,6 +31,7 @@ struct BoundPod {
   std::uint32_t gpu_mask = 0;
   std::int32_t priority = 0;
   sim::SimTime start = 0;
+  sim::SimTime node_changed_before = sim::kNever;  // the node's pods_changed before this bind
 };
 
 // A node's life: requested from the cloud (launching, not billed), running and
@@ -74,6 +75,7 @@ struct Node {
   sim::SimTime launched = sim::kNever;  // billing starts; kNever if it never ran
   sim::SimTime ready_at = sim::kNever;
   sim::SimTime terminated = sim::kNever;
+  sim::SimTime pods_changed = sim::kNever;  // last bind or unbind
 
   Resources free() const { return allocatable - requested; }
   const std::string& gpu_model() const { return type->gpu_model; }
@@ -90,7 +92,18 @@ class Cluster {
   // Moves a node along its lifecycle (forward only). Terminating requires no bound pods.
   void set_state(NodeId id, NodeState state, sim::SimTime now);
   // Nodes of `pool` not terminated (launching ones included): the node group's size.
-  int pool_size(PoolId pool) const;
+  int pool_size(PoolId pool) const { return pool_counts_[pool].live; }
+  // Nodes of `pool` booting or ready: running and not cordoned.
+  int pool_up(PoolId pool) const { return pool_counts_[pool].up; }
+  // Nodes not terminated, in id order: what loops over the cluster need, as a
+  // long run leaves many more terminated nodes behind.
+  const std::vector<NodeId>& live() const { return live_; }
+  // Change counters, so a periodic controller can tell nothing happened since it
+  // last looked: nodes added or changing state; pods bound or unbound; pods
+  // unbound (capacity freed).
+  std::uint64_t node_version() const { return node_version_; }
+  std::uint64_t pod_version() const { return pod_version_; }
+  std::uint64_t unbind_version() const { return unbind_version_; }
 
   const std::vector<Node>& nodes() const { return nodes_; }
   const Node& node(NodeId id) const { return nodes_[id]; }
@@ -100,7 +113,11 @@ class Cluster {
   bool fits(const Node& n, const PodSpec& p) const;
   // Binds and returns the GPU indices taken (NVLink-connected where possible).
   std::uint32_t bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_t priority, sim::SimTime now);
-  void unbind(NodeId id, PodRef ref);
+  // The pod leaves at `now`.
+  void unbind(NodeId id, PodRef ref, sim::SimTime now);
+  // Undoes a bind made in the same instant that did not stand (a gang that did
+  // not fit whole, a what-if): the node's pods_changed is left as it was.
+  void unassume(NodeId id, PodRef ref);
 
   // Largest free GPU count on any node: a pod needing more fits nowhere.
   int max_free_gpus() const;
@@ -112,10 +129,20 @@ class Cluster {
 
  private:
   void histogram_move(const Node& n, int from_free);
+  BoundPod remove_pod(NodeId id, PodRef ref);
   const GpuTopology* topology_for(const InstanceType* t);
 
+  struct PoolCounts {
+    int live = 0;
+    int up = 0;
+  };
   std::vector<NodePool> pools_;
+  std::vector<PoolCounts> pool_counts_;
   std::vector<Node> nodes_;
+  std::vector<NodeId> live_;
+  std::uint64_t node_version_ = 0;
+  std::uint64_t pod_version_ = 0;
+  std::uint64_t unbind_version_ = 0;
   std::vector<std::pair<const InstanceType*, std::shared_ptr<const GpuTopology>>> topologies_;  // shared by copies
   std::array<std::int64_t, 33> free_hist_{};  // nodes by free GPU count
   int max_gpus_ = 0;

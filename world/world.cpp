@@ -135,6 +135,7 @@ void World::on_arrival(JobId id) {
   pending_since_[id] = sim_.now();
   ++arrived_;
   queue_->add(jobs_[id]);
+  ++queue_version_;
   arrivals_since_cycle_.push_back(id);
   request_cycle();
 }
@@ -166,6 +167,7 @@ void World::cycle() {
       if (!attempt(id)) break;
   }
   for (JobId id : started) queue_->remove(jobs_[id]);
+  if (!started.empty()) ++queue_version_;
   capacity_freed_ = false;
   arrivals_since_cycle_.clear();
   sample();
@@ -180,7 +182,7 @@ bool World::try_start(JobId id) {
   for (std::uint32_t i = 0; i < j.pods.size(); ++i) {
     auto node = placement_->place(j.pods[i], cluster_);
     if (!node) {
-      for (std::uint32_t k = 0; k < i; ++k) cluster_.unbind(r.nodes[k], models::PodRef{id, k});
+      for (std::uint32_t k = i; k-- > 0;) cluster_.unassume(r.nodes[k], models::PodRef{id, k});
       r.nodes.clear();
       return false;
     }
@@ -243,7 +245,7 @@ void World::accrue(JobId id, SimTime until) {
 void World::release(JobId id) {
   accrue(id, sim_.now());
   const JobRecord& r = records_[id];
-  for (std::uint32_t i = 0; i < r.nodes.size(); ++i) cluster_.unbind(r.nodes[i], models::PodRef{id, i});
+  for (std::uint32_t i = 0; i < r.nodes.size(); ++i) cluster_.unbind(r.nodes[i], models::PodRef{id, i}, sim_.now());
   running_view_[id] = nullptr;
   capacity_freed_ = true;
   last_change_ = sim_.now();
@@ -272,6 +274,7 @@ void World::on_evicted(JobId id) {
   nominated_by_[id] = UINT32_MAX;
   pending_since_[id] = sim_.now();
   queue_->add(jobs_[id]);  // restarts from the beginning when placed again
+  ++queue_version_;
   request_cycle();
 }
 
@@ -334,6 +337,7 @@ void World::evict(JobId id) {
   --running_;
   pending_since_[id] = sim_.now();
   queue_->add(jobs_[id]);  // loses its progress, like a pod deleted by a drain
+  ++queue_version_;
 }
 
 void World::remove_node(models::NodeId id) {
@@ -370,10 +374,7 @@ double World::node_cost(const models::Node& n, SimTime from, SimTime to) const {
 // whenever that number changes is exact.
 void World::reschedule_spot(models::PoolId pool) {
   sim_.cancel(spot_event_[pool]);
-  int running = 0;
-  for (const auto& n : cluster_.nodes())
-    running += n.pool == pool && (n.state == models::NodeState::booting || n.state == models::NodeState::ready);
-  const SimTime t = markets_[pool]->next_event(spot_rng_[pool], sim_.now(), running);
+  const SimTime t = markets_[pool]->next_event(spot_rng_[pool], sim_.now(), cluster_.pool_up(pool));
   if (t != sim::kNever) spot_event_[pool] = sim_.at(t, ev_spot_, pool);
 }
 
@@ -381,9 +382,11 @@ void World::reschedule_spot(models::PoolId pool) {
 // keep running (and may write an emergency checkpoint) until the node goes.
 void World::on_spot_event(models::PoolId pool) {
   std::vector<models::NodeId> candidates;
-  for (const auto& n : cluster_.nodes())
+  for (models::NodeId id : cluster_.live()) {
+    const models::Node& n = cluster_.node(id);
     if (n.pool == pool && (n.state == models::NodeState::booting || n.state == models::NodeState::ready))
-      candidates.push_back(n.id);
+      candidates.push_back(id);
+  }
   const auto& market = *markets_[pool];
   const int k = candidates.empty() ? 0 : market.reclaimed_per_event(static_cast<int>(candidates.size()));
   for (int i = 0; i < k; ++i) {
@@ -423,13 +426,25 @@ void World::reconcile() {
   // The scheduler acts on what happened at this instant before the provisioner
   // looks: a node that just became Ready is used before anyone asks for more.
   if (cycle_pending_) cycle();
-  std::vector<policies::PendingJob> pending;
-  queue_->for_each([&](JobId id) {
-    if (records_[id].status == JobStatus::queued) pending.push_back({&jobs_[id], pending_since_[id]});
-    return true;
-  });
+  if (pending_seen_ != queue_version_) {  // most ticks nothing changed
+    pending_seen_ = queue_version_;
+    std::vector<policies::PendingJob> now;
+    queue_->for_each([&](JobId id) {
+      if (records_[id].status == JobStatus::queued) now.push_back({&jobs_[id], pending_since_[id]});
+      return true;
+    });
+    // A job that arrived and started between two ticks was never pending.
+    const auto same = [](const policies::PendingJob& a, const policies::PendingJob& b) {
+      return a.job == b.job && a.pending_since == b.pending_since;
+    };
+    if (!std::equal(now.begin(), now.end(), pending_.begin(), pending_.end(), same)) {
+      pending_ = std::move(now);
+      ++pending_version_;
+    }
+  }
   policies::ProvisioningActions actions;
-  provisioner_->reconcile({cluster_, pending, sim_.now(), running_view_}, provisioning_rng_, actions);
+  provisioner_->reconcile({cluster_, pending_, sim_.now(), running_view_, pending_version_}, provisioning_rng_,
+                          actions);
   for (const auto& [pool, count] : actions.launch)
     for (int i = 0; i < count; ++i) launch_node(pool);
   for (models::NodeId id : actions.remove) remove_node(id);

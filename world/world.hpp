@@ -79,6 +79,10 @@ class World {
   std::vector<sim::SimTime> accrued_to_;  // cost accrued up to this time
   std::vector<NodeBill> bills_;
   std::vector<models::JobId> arrivals_since_cycle_;
+  // The queued jobs as provisioners see them, rebuilt when the queue changed.
+  std::vector<policies::PendingJob> pending_;
+  std::uint64_t queue_version_ = 1, pending_seen_ = 0;  // queue changes, and the one pending_ reflects
+  std::uint64_t pending_version_ = 1;                    // changes of pending_'s content
   std::vector<int> awaiting_victims_;  // per preemptor: evictions not yet done
   std::vector<models::JobId> nominated_by_;  // per victim: its preemptor
   sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{}, ev_node_running_{}, ev_node_ready_{},

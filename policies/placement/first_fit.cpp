@@ -9,8 +9,8 @@ class FirstFit final : public PlacementPolicy {
  public:
   std::optional<models::NodeId> place(const models::PodSpec& pod, const models::Cluster& c) override {
     if (pod.whole_gpus() > c.max_free_gpus()) return std::nullopt;
-    for (const auto& n : c.nodes())
-      if (c.fits(n, pod)) return n.id;
+    for (models::NodeId id : c.live())
+      if (c.fits(c.node(id), pod)) return id;
     return std::nullopt;
   }
 };

@@ -17,7 +17,8 @@ std::optional<models::NodeId> ScoredPlacement::place(const models::PodSpec& pod,
   if (pod.whole_gpus() > c.max_free_gpus()) return std::nullopt;
   std::optional<models::NodeId> best;
   std::int64_t best_score = -1;
-  for (const auto& n : c.nodes()) {
+  for (models::NodeId id : c.live()) {
+    const models::Node& n = c.node(id);
     if (!c.fits(n, pod)) continue;
     std::int64_t s = resource_fit_score(strategy_, weights_, n, pod);
     if (s > best_score) {

@@ -92,18 +92,19 @@ std::optional<std::set<models::JobId>> plan_job_preemption(const models::Job& jo
       continue;
     }
     std::vector<PreemptionCandidate> cands;
-    for (const auto& n : cluster.nodes())
-      if (auto v = select_victims_on_node(cluster, n, pod, job.priority)) cands.push_back({n.id, *v, 0});
+    for (models::NodeId id : cluster.live())
+      if (auto v = select_victims_on_node(cluster, cluster.node(id), pod, job.priority)) cands.push_back({id, *v, 0});
     if (cands.empty()) return std::nullopt;
     const auto& chosen = cands[pick_one_node_for_preemption(cands)];
     std::set<models::JobId> victims_jobs;
     for (const auto& v : chosen.victims) victims_jobs.insert(v.ref.job);
     // A victim's whole job leaves, on every node it occupies.
-    for (const auto& n : cluster.nodes()) {
+    for (models::NodeId id : cluster.live()) {
+      const models::Node& n = cluster.node(id);
       std::vector<models::PodRef> go;
       for (const auto& b : n.pods)
         if (victims_jobs.count(b.ref.job)) go.push_back(b.ref);
-      for (const auto& r : go) cluster.unbind(n.id, r);
+      for (const auto& r : go) cluster.unbind(n.id, r, now);
     }
     evicted.insert(victims_jobs.begin(), victims_jobs.end());
     cluster.bind(chosen.node, ref, pod, job.priority, now);

@@ -201,8 +201,8 @@ void ClusterAutoscaler::reconcile(const ProvisioningView& v, sim::Rng& rng, Prov
 
   Snapshot s;
   s.pool_nodes.assign(v.cluster.pools().size(), 0);
-  for (const auto& n : v.cluster.nodes()) {
-    if (n.state == NodeState::terminated) continue;
+  for (models::NodeId id : v.cluster.live()) {
+    const models::Node& n = v.cluster.node(id);
     ++s.total_nodes;
     if (n.state == NodeState::draining || removing_.count(n.id)) continue;
     ++s.pool_nodes.at(n.pool);
@@ -239,7 +239,8 @@ void ClusterAutoscaler::forget_finished(const models::Cluster& c, sim::SimTime n
 // its request is a failed scale-up: delete it and back off its group.
 void ClusterAutoscaler::provision_timeouts(const ProvisioningView& v, ProvisioningActions& a) {
   std::vector<models::PoolId> failed;
-  for (const auto& n : v.cluster.nodes()) {
+  for (models::NodeId id : v.cluster.live()) {
+    const models::Node& n = v.cluster.node(id);
     if (n.state != NodeState::launching && n.state != NodeState::booting) continue;
     if (removing_.count(n.id) || v.now - n.requested_at < cfg_.max_node_provision_time) continue;
     a.remove.push_back(n.id);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <optional>
 #include <string_view>
 #include <tuple>
 
@@ -145,38 +146,23 @@ struct Karpenter::Ctx {
   const ProvisioningView& v;
   ProvisioningActions& a;
   const models::Cluster& c;
-  std::map<std::string, std::vector<PoolId>> offerings;  // NodePool -> its pools
-  std::vector<std::string> order;                         // NodePools: weight desc, name asc
-  std::map<std::string, std::int64_t> gpus;               // NodePool -> GPU capacity not terminated
-  std::map<std::string, std::int64_t> limit;              // NodePool -> limit (0 = none)
-  std::vector<models::Resources> capacity;                // pool -> allocatable of a new node
-  std::deque<models::PodSpec> specs;                      // specs made up for pods of unknown jobs
+  const Offerings& o;
+  std::vector<std::int64_t> gpus;    // per NodePool: GPU capacity of its nodes not terminated
+  std::deque<models::PodSpec> specs; // specs made up for pods of unknown jobs
   std::vector<Slot> ready;  // disruption: free capacity of Ready nodes after pending pods took theirs
+  std::vector<std::size_t> gpu_free;  // disruption: indices of `ready` with a free GPU
 
-  Ctx(const ProvisioningView& view, ProvisioningActions& actions) : v(view), a(actions), c(view.cluster) {
-    std::map<std::string, int> weight;
-    for (PoolId p = 0; p < c.pools().size(); ++p) {
-      const auto& pool = c.pools()[p];
-      capacity.push_back(template_node(c, p).allocatable);
-      if (pool.nodepool.empty()) continue;
-      offerings[pool.nodepool].push_back(p);
-      weight[pool.nodepool] = std::max(weight[pool.nodepool], pool.weight);
-      limit[pool.nodepool] = std::max(limit[pool.nodepool], pool.nodepool_gpu_limit);
-      gpus[pool.nodepool];
-    }
-    for (const auto& [np, w] : weight) order.push_back(np);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](const std::string& x, const std::string& y) { return weight[x] > weight[y]; });
-    for (const auto& n : c.nodes()) {
-      const auto& pool = c.pools()[n.pool];
-      if (n.state != NodeState::terminated && !pool.nodepool.empty()) gpus[pool.nodepool] += n.type->gpus;
+  Ctx(const ProvisioningView& view, ProvisioningActions& actions, const Offerings& offerings)
+      : v(view), a(actions), c(view.cluster), o(offerings), gpus(offerings.by_nodepool.size(), 0) {
+    for (NodeId id : c.live()) {
+      const int np = o.nodepool_of[c.node(id).pool];
+      if (np >= 0) gpus[np] += c.node(id).type->gpus;
     }
   }
   const models::NodePool& pool(PoolId p) const { return c.pools()[p]; }
   bool within_limit(PoolId p) const {
-    const auto& np = pool(p).nodepool;
-    const std::int64_t lim = limit.at(np);
-    return lim <= 0 || gpus.at(np) + pool(p).type->gpus <= lim;
+    const int np = o.nodepool_of[p];
+    return o.limit[np] <= 0 || gpus[np] + pool(p).type->gpus <= o.limit[np];
   }
   // The pods of a bound node, with their specs where the job is known.
   std::vector<SimPod> pods_of(const models::Node& n) {
@@ -195,6 +181,18 @@ struct Karpenter::Ctx {
       }
     }
     return out;
+  }
+  // First fit of `p` on the Ready slots other than `skip`; ready.size() if none.
+  std::size_t first_ready_fit(const SimPod& p, NodeId skip) const {
+    auto ok = [&](std::size_t i) { return ready[i].id != skip && ready[i].fits(p); };
+    if (p.need.gpus > 0) {  // only nodes with a free GPU can hold it
+      for (std::size_t i : gpu_free)
+        if (ok(i)) return i;
+      return ready.size();
+    }
+    for (std::size_t i = 0; i < ready.size(); ++i)
+      if (ok(i)) return i;
+    return ready.size();
   }
 };
 
@@ -228,14 +226,33 @@ bool Karpenter::offering_unavailable(PoolId pool, sim::SimTime now) const {
   return it != unavailable_.end() && now < it->second;
 }
 
-sim::SimTime Karpenter::last_pod_change(NodeId node) const {
-  auto it = pods_.find(node);
-  return it == pods_.end() ? sim::kNever : it->second.since;
+void Karpenter::build_offerings(const models::Cluster& c) {
+  std::map<std::string, int> index;  // NodePool name -> number, in name order
+  for (const auto& pool : c.pools())
+    if (!pool.nodepool.empty()) index[pool.nodepool];
+  int k = 0;
+  for (auto& [name, i] : index) i = k++;
+  o_.by_nodepool.assign(index.size(), {});
+  o_.limit.assign(index.size(), 0);
+  std::vector<int> weight(index.size(), INT32_MIN);
+  for (PoolId p = 0; p < c.pools().size(); ++p) {
+    const auto& pool = c.pools()[p];
+    o_.capacity.push_back(template_node(c, p).allocatable);
+    o_.nodepool_of.push_back(pool.nodepool.empty() ? -1 : index[pool.nodepool]);
+    if (pool.nodepool.empty()) continue;
+    const int np = index[pool.nodepool];
+    o_.by_nodepool[np].push_back(p);
+    weight[np] = std::max(weight[np], pool.weight);
+    o_.limit[np] = std::max(o_.limit[np], pool.nodepool_gpu_limit);
+  }
+  for (int np = 0; np < k; ++np) o_.order.push_back(np);
+  std::stable_sort(o_.order.begin(), o_.order.end(), [&](int x, int y) { return weight[x] > weight[y]; });
+  o_.built = true;
 }
 
-void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActions& a) {
-  const models::Cluster& c = v.cluster;
-  adopt_launches(c);
+// Drops bookkeeping of nodes that moved on; true if anything was dropped.
+bool Karpenter::forget_finished(const models::Cluster& c, sim::SimTime now) {
+  const std::size_t before = removing_.size() + mine_.size() + interrupted_.size() + replacing_.size();
   // Done removals are forgotten; one the world declined leaves the node Ready: it is judged afresh.
   for (auto it = removing_.begin(); it != removing_.end();)
     it = c.node(*it).state == NodeState::terminated || c.node(*it).state == NodeState::ready ? removing_.erase(it)
@@ -250,11 +267,27 @@ void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActi
     it = gone ? replacing_.erase(it) : std::next(it);
   }
   for (auto it = unavailable_.begin(); it != unavailable_.end();)
-    it = it->second <= v.now ? unavailable_.erase(it) : std::next(it);
-  track_pods(c, v.now);
+    it = it->second <= now ? unavailable_.erase(it) : std::next(it);
+  return removing_.size() + mine_.size() + interrupted_.size() + replacing_.size() != before;
+}
 
-  Ctx x(v, a);
+bool Karpenter::disruption_quiet(const ProvisioningView& v) const {
+  return quiet_.on && v.unschedulable_version != 0 && v.now < quiet_.until &&
+         quiet_.nodes == v.cluster.node_version() && quiet_.unbinds == v.cluster.unbind_version() &&
+         quiet_.pending == v.unschedulable_version;
+}
+
+void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActions& a) {
+  const models::Cluster& c = v.cluster;
+  if (!o_.built) build_offerings(c);
+  adopt_launches(c);
+  if (forget_finished(c, v.now)) quiet_.on = false;
   asked_first_id_ = c.nodes().size();
+  std::optional<Ctx> ctx;
+  auto x = [&]() -> Ctx& {
+    if (!ctx) ctx.emplace(v, a, o_);
+    return *ctx;
+  };
 
   // Pre-spun replacements that are Ready: the old node goes.
   for (auto it = replacing_.begin(); it != replacing_.end();) {
@@ -272,7 +305,7 @@ void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActi
   std::vector<const models::PodSpec*> extra;
   for (NodeId id : std::vector<NodeId>(mine_.begin(), mine_.end())) {
     const models::Node& n = c.node(id);
-    if (v.now < n.requested_at + x.pool(n.pool).launch_delay + sim::kSecond) continue;
+    if (v.now < n.requested_at + c.pools()[n.pool].launch_delay + sim::kSecond) continue;
     a.remove.push_back(id);  // insufficient capacity: give up on it
     removing_.insert(id);
     mine_.erase(id);
@@ -280,32 +313,39 @@ void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActi
     for (auto it = replacing_.begin(); it != replacing_.end();)
       it = it->second == id ? replacing_.erase(it) : std::next(it);
   }
-  for (const auto& n : c.nodes()) {
-    if (n.state != NodeState::draining || x.pool(n.pool).nodepool.empty()) continue;
-    if (removing_.count(n.id) || interrupted_.count(n.id)) continue;
-    interrupted_.insert(n.id);  // the provider's notice: replace now, avoid the offering
-    unavailable_[n.pool] = v.now + cfg_.unavailable_offering_ttl;
-    replacing_.erase(n.id);
-    for (const SimPod& p : x.pods_of(n)) extra.push_back(p.spec);
+  if (c.node_version() != scanned_node_version_) {  // a node can only start draining with a new version
+    scanned_node_version_ = c.node_version();
+    for (NodeId id : c.live()) {
+      const models::Node& n = c.node(id);
+      if (n.state != NodeState::draining || o_.nodepool_of[n.pool] < 0) continue;
+      if (removing_.count(id) || interrupted_.count(id)) continue;
+      interrupted_.insert(id);  // the provider's notice: replace now, avoid the offering
+      unavailable_[n.pool] = v.now + cfg_.unavailable_offering_ttl;
+      replacing_.erase(id);
+      for (const SimPod& p : x().pods_of(n)) extra.push_back(p.spec);
+    }
   }
   bool now_provision = a.remove.size() > removed_before || !extra.empty();
   // A removed in-flight node's capacity is gone: remaining offerings are tried at once.
 
   // Batching of new pending pods.
-  std::set<std::pair<models::JobId, sim::SimTime>> seen;
-  bool fresh = false;
-  for (const auto& pj : v.unschedulable) {
-    auto key = std::make_pair(pj.job->id, pj.pending_since);
-    fresh = fresh || !seen_.count(key);
-    seen.insert(key);
-  }
-  seen_ = std::move(seen);
-  if (fresh) {
-    if (!batch_open_) {
-      batch_open_ = true;
-      batch_start_ = v.now;
+  if (v.unschedulable_version == 0 || v.unschedulable_version != seen_pending_version_) {
+    seen_pending_version_ = v.unschedulable_version;
+    std::set<std::pair<models::JobId, sim::SimTime>> seen;
+    bool fresh = false;
+    for (const auto& pj : v.unschedulable) {
+      auto key = std::make_pair(pj.job->id, pj.pending_since);
+      fresh = fresh || !seen_.count(key);
+      seen.insert(key);
     }
-    batch_last_ = v.now;
+    seen_ = std::move(seen);
+    if (fresh) {
+      if (!batch_open_) {
+        batch_open_ = true;
+        batch_start_ = v.now;
+      }
+      batch_last_ = v.now;
+    }
   }
   if (batch_open_ &&
       (v.now - batch_last_ >= cfg_.batch_idle_duration || v.now - batch_start_ >= cfg_.batch_max_duration)) {
@@ -313,10 +353,18 @@ void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActi
     now_provision = true;
   }
   const bool disruption_due = v.now - last_disruption_ >= cfg_.disruption_poll;
-  // Pods left pending by an earlier round (limits, unavailable offerings) are retried each disruption poll.
-  if (!batch_open_ && disruption_due && !v.unschedulable.empty()) now_provision = true;
-  if (now_provision) provision(x, extra);
-  if (disruption_due) disrupt(x);
+  // Pods left pending by an earlier round (limits, unavailable offerings) are
+  // retried each disruption poll, as are all once a node changed (capacity they
+  // counted on may be gone).
+  if (!batch_open_ && disruption_due && !v.unschedulable.empty() &&
+      (unplaced_ || c.node_version() != provisioned_at_node_version_))
+    now_provision = true;
+  if (now_provision) provision(x(), extra);
+  if (disruption_due) {
+    last_disruption_ = v.now;
+    if (!disruption_quiet(v)) disrupt(x());
+  }
+  if (!a.launch.empty() || !a.remove.empty()) quiet_.on = false;
 }
 
 // Launches asked for last time were appended to the node list in order.
@@ -334,35 +382,18 @@ void Karpenter::adopt_launches(const models::Cluster& c) {
   asked_.clear();
 }
 
-void Karpenter::track_pods(const models::Cluster& c, sim::SimTime now) {
-  for (const auto& n : c.nodes()) {
-    if (n.state == NodeState::terminated) {
-      pods_.erase(n.id);
-      continue;
-    }
-    if (n.state != NodeState::ready && n.state != NodeState::draining) continue;
-    std::uint64_t sig = n.pods.size();
-    for (const auto& b : n.pods)
-      sig += sim::splitmix64((static_cast<std::uint64_t>(b.ref.job) << 32 | b.ref.pod) ^
-                             sim::splitmix64(static_cast<std::uint64_t>(b.start)));
-    auto it = pods_.find(n.id);
-    if (it == pods_.end())
-      pods_[n.id] = {sig, n.ready_at != sim::kNever ? std::min(n.ready_at, now) : now};
-    else if (it->second.signature != sig)
-      it->second = {sig, now};
-  }
-}
-
 void Karpenter::launch(Ctx& x, PoolId pool, Why why, NodeId replaces) {
   x.a.launch.push_back({pool, 1});
   asked_.push_back({pool, why, replaces});
-  x.gpus[x.pool(pool).nodepool] += x.pool(pool).type->gpus;
+  x.gpus[o_.nodepool_of[pool]] += x.pool(pool).type->gpus;
 }
 
 void Karpenter::provision(Ctx& x, const std::vector<const models::PodSpec*>& extra) {
   const models::Cluster& c = x.c;
   std::vector<Slot> slots;
-  for (const auto& n : c.nodes()) {
+  slots.reserve(c.live().size());
+  for (NodeId id : c.live()) {
+    const models::Node& n = c.node(id);
     if (n.state != NodeState::ready && n.state != NodeState::booting && n.state != NodeState::launching) continue;
     if (removing_.count(n.id) || replacing_.count(n.id)) continue;
     slots.push_back({n.id, n.type, n.free(), n.max_pods - static_cast<int>(n.pods.size()),
@@ -375,20 +406,20 @@ void Karpenter::provision(Ctx& x, const std::vector<const models::PodSpec*>& ext
   std::stable_sort(pods.begin(), pods.end(), larger);
 
   struct Claim {
-    std::string nodepool;
     std::vector<PoolId> options;
     models::Resources used;
     int pods = 0;
-    std::int64_t reserved = 0;
   };
   std::vector<Claim> claims;
-  std::map<std::string, std::int64_t> reserved;
+  std::vector<std::int64_t> reserved(o_.by_nodepool.size(), 0);
   auto option_fits = [&](PoolId p, const models::Resources& used, int count, const SimPod& pod) {
-    return count < 110 && x.capacity[p].covers(used + pod.need) && accepts(*x.pool(p).type, pod);
+    return count < 110 && o_.capacity[p].covers(used + pod.need) && accepts(*x.pool(p).type, pod);
   };
   // First fit with a memo per pod shape: free capacity only shrinks.
   std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, const models::PodSpec*>, std::size_t> memo;
+  bool unplaced = false;
   for (const SimPod& pod : pods) {
+    bool stuck = false;
     const bool constrained = pod.spec && (!pod.spec->gpu_model.empty() || pod.spec->gpu_memory_mib > 0);
     std::size_t& i = memo[{pod.need.cpu_milli, pod.need.memory_mib, pod.need.gpus, constrained ? pod.spec : nullptr}];
     while (i < slots.size() && !slots[i].fits(pod)) ++i;
@@ -409,13 +440,13 @@ void Karpenter::provision(Ctx& x, const std::vector<const models::PodSpec*>& ext
       break;
     }
     if (placed) continue;
-    for (const std::string& np : x.order) {
+    stuck = true;  // until a new claim takes it
+    for (int np : o_.order) {
       Claim cl;
-      cl.nodepool = np;
       std::int64_t min_gpus = INT64_MAX;
-      for (PoolId p : x.offerings[np]) {
+      for (PoolId p : o_.by_nodepool[np]) {
         if (offering_unavailable(p, x.v.now) || !option_fits(p, {}, 0, pod)) continue;
-        const std::int64_t lim = x.limit[np];
+        const std::int64_t lim = o_.limit[np];
         if (lim > 0 && x.gpus[np] + reserved[np] + x.pool(p).type->gpus > lim) continue;
         cl.options.push_back(p);
         min_gpus = std::min<std::int64_t>(min_gpus, x.pool(p).type->gpus);
@@ -423,19 +454,25 @@ void Karpenter::provision(Ctx& x, const std::vector<const models::PodSpec*>& ext
       if (cl.options.empty()) continue;
       cl.used = pod.need;
       cl.pods = 1;
-      cl.reserved = min_gpus;
       reserved[np] += min_gpus;
       claims.push_back(std::move(cl));
+      stuck = false;
       break;
     }
+    unplaced = unplaced || stuck;
   }
   for (Claim& cl : claims) {
     std::vector<PoolId> ok;
     for (PoolId p : cl.options)
       if (x.within_limit(p)) ok.push_back(p);
-    if (ok.empty()) continue;  // the NodePool's limit was reached meanwhile
+    if (ok.empty()) {  // the NodePool's limit was reached meanwhile
+      unplaced = true;
+      continue;
+    }
     launch(x, choose_offering(c, ok), Why::provision);
   }
+  unplaced_ = unplaced;
+  provisioned_at_node_version_ = c.node_version();
 }
 
 // ---------------------------------------------------------------------------
@@ -444,162 +481,220 @@ void Karpenter::provision(Ctx& x, const std::vector<const models::PodSpec*>& ext
 void Karpenter::disrupt(Ctx& x) {
   const models::Cluster& c = x.c;
   const sim::SimTime now = x.v.now;
-  last_disruption_ = now;
-
-  // Expiration: forceful, budgets ignored.
-  if (cfg_.expire_after != sim::kNever) {
-    for (const auto& n : c.nodes()) {
-      if (x.pool(n.pool).nodepool.empty() || removing_.count(n.id) || interrupted_.count(n.id)) continue;
-      if (n.state != NodeState::ready && n.state != NodeState::booting) continue;
-      if (n.launched == sim::kNever || now - n.launched < cfg_.expire_after) continue;
-      x.a.remove.push_back(n.id);
-      removing_.insert(n.id);
-      replacing_.erase(n.id);
+  const std::size_t actions_before = x.a.remove.size() + x.a.launch.size();
+  sim::SimTime wake = sim::kNever;  // when time alone could change the outcome
+  for (const auto& [pool, until] : unavailable_) wake = std::min(wake, until);
+  const std::size_t nps = o_.by_nodepool.size();
+  std::vector<int> total(nps, 0), deleting(nps, 0), not_ready(nps, 0);
+  std::vector<std::pair<NodeId, std::size_t>> maybe;  // Ready NodePool nodes not being removed or replaced, slot
+  x.ready.clear();
+  x.gpu_free.clear();
+  x.ready.resize(c.live().size());  // filled in place: this loop runs every disruption poll
+  std::size_t filled = 0;
+  x.gpu_free.reserve(c.live().size());
+  maybe.reserve(c.live().size());
+  for (NodeId id : c.live()) {
+    const models::Node& n = c.node(id);
+    const int np = o_.nodepool_of[n.pool];
+    bool removing = removing_.count(id) > 0;
+    bool replacing = replacing_.count(id) > 0;
+    const bool up = n.state == NodeState::ready || n.state == NodeState::booting;
+    // Expiration: forceful, budgets ignored.
+    if (np >= 0 && cfg_.expire_after != sim::kNever && up && !removing && !interrupted_.count(id) &&
+        n.launched != sim::kNever) {
+      if (now - n.launched >= cfg_.expire_after) {
+        x.a.remove.push_back(id);
+        removing_.insert(id);
+        replacing_.erase(id);
+        removing = true;
+        replacing = false;
+      } else {
+        wake = std::min(wake, n.launched + cfg_.expire_after);
+      }
     }
+    if (np >= 0) {
+      ++total[np];
+      if (removing || replacing || n.state == NodeState::draining)
+        ++deleting[np];
+      else if (n.state != NodeState::ready)
+        ++not_ready[np];
+    }
+    if (n.state != NodeState::ready || removing || replacing) continue;
+    const models::Resources free = n.free();
+    if (free.gpus > 0) x.gpu_free.push_back(filled);
+    if (np >= 0) maybe.emplace_back(id, filled);
+    Slot& sl = x.ready[filled++];
+    sl.id = id;
+    sl.type = n.type;
+    sl.free = free;
+    sl.pods_free = n.max_pods - static_cast<int>(n.pods.size());
+    sl.ready = true;
   }
-  if (cfg_.consolidate_after == sim::kNever) return;
-
-  // Budgets per NodePool.
-  std::map<std::string, int> total, deleting, not_ready;
-  for (const auto& n : c.nodes()) {
-    const std::string& np = x.pool(n.pool).nodepool;
-    if (np.empty() || n.state == NodeState::terminated) continue;
-    ++total[np];
-    if (removing_.count(n.id) || replacing_.count(n.id) || n.state == NodeState::draining)
-      ++deleting[np];
-    else if (n.state != NodeState::ready)
-      ++not_ready[np];
+  x.ready.resize(filled);
+  quiet_ = {true, c.node_version(), c.unbind_version(), x.v.unschedulable_version, sim::kNever};
+  if (cfg_.consolidate_after == sim::kNever) {
+    quiet_.until = wake;
+    return;
   }
-  std::map<std::string, int> allowed;
-  for (const auto& [np, t] : total) allowed[np] = allowed_disruptions(t, cfg_.budgets, deleting[np], not_ready[np]);
+  std::vector<int> allowed(nps, 0);
+  for (std::size_t np = 0; np < nps; ++np)
+    allowed[np] = allowed_disruptions(total[np], cfg_.budgets, deleting[np], not_ready[np]);
 
   // Pending pods keep their claim on free capacity (the simulation schedules them
   // too): a node they would land on is not a candidate.
-  for (const auto& n : c.nodes()) {
-    if (n.state != NodeState::ready || removing_.count(n.id) || replacing_.count(n.id)) continue;
-    x.ready.push_back({n.id, n.type, n.free(), n.max_pods - static_cast<int>(n.pods.size()), true});
-  }
-  std::set<NodeId> wanted;
+  std::vector<char> wanted(x.ready.size(), 0);
   {
     std::vector<SimPod> pend;
     for (const auto& pj : x.v.unschedulable)
       for (const auto& sp : pj.job->pods) pend.push_back(sim_pod(sp));
     std::stable_sort(pend.begin(), pend.end(), larger);
-    for (const SimPod& p : pend)
-      for (Slot& sl : x.ready)
-        if (sl.fits(p)) {
-          sl.take(p);
-          wanted.insert(sl.id);
-          break;
-        }
+    for (const SimPod& p : pend) {
+      const std::size_t i = x.first_ready_fit(p, kNoNode);
+      if (i == x.ready.size()) continue;
+      x.ready[i].take(p);
+      wanted[i] = 1;
+    }
   }
-  std::vector<NodeId> cands;
-  for (const auto& n : c.nodes()) {
-    if (n.state != NodeState::ready || x.pool(n.pool).nodepool.empty()) continue;
-    if (removing_.count(n.id) || replacing_.count(n.id) || wanted.count(n.id)) continue;
-    auto it = pods_.find(n.id);
-    if (it == pods_.end() || now - it->second.since < cfg_.consolidate_after) continue;
-    bool blocked = false;
-    for (const auto& b : n.pods) {
+  // A spot node can only be deleted (spot-to-spot replacement aside), which
+  // needs its GPUs free elsewhere, its largest pod's on one node. In a busy
+  // cluster most nodes fail this at once and are not simulated.
+  std::int64_t free_total = 0;
+  int max1 = 0, max2 = 0;
+  std::size_t max1_slot = SIZE_MAX;
+  for (std::size_t i : x.gpu_free) {
+    const int g = x.ready[i].free.gpus;
+    free_total += g;
+    if (g > max1) {
+      max2 = max1;
+      max1 = g;
+      max1_slot = i;
+    } else {
+      max2 = std::max(max2, g);
+    }
+  }
+  auto cannot_move = [&](const models::Node& n, std::size_t slot) {
+    if (n.pods.empty() || !x.pool(n.pool).spot || cfg_.spot_to_spot_consolidation) return false;
+    int largest = 0;
+    for (const auto& b : n.pods) largest = std::max(largest, b.request.gpus);
+    return n.requested.gpus > free_total - x.ready[slot].free.gpus || largest > (slot == max1_slot ? max2 : max1);
+  };
+  struct Cand {
+    std::size_t pods;
+    sim::SimTime launched;
+    NodeId id;
+    bool operator<(const Cand& o) const { return std::tie(pods, launched, id) < std::tie(o.pods, o.launched, o.id); }
+  };
+  std::vector<Cand> cands;
+  cands.reserve(maybe.size());
+  for (const auto& [id, slot] : maybe) {
+    const models::Node& n = c.node(id);
+    if (wanted[slot]) continue;
+    // consolidateAfter counts from the last pod change (or from Ready).
+    const sim::SimTime since = n.pods_changed == sim::kNever ? n.ready_at : std::max(n.ready_at, n.pods_changed);
+    if (now - since < cfg_.consolidate_after) {
+      wake = std::min(wake, since + cfg_.consolidate_after);
+      continue;
+    }
+    if (!cannot_move(n, slot)) cands.push_back({n.pods.size(), n.launched, id});
+  }
+  quiet_.until = wake;
+  // Least disruptive first: fewer pods, then sooner expiry (then node order).
+  std::sort(cands.begin(), cands.end());
+  // A pod that must not be disrupted keeps its node (looked up only for the
+  // candidates a pass reaches: it reads the jobs).
+  auto blocked = [&](NodeId id) {
+    for (const auto& b : c.node(id).pods) {
       const models::Job* j = b.ref.job < x.v.running.size() ? x.v.running[b.ref.job] : nullptr;
       if (!j) continue;
       auto l = j->labels.find(kDoNotDisruptLabel);
-      blocked = blocked || (l != j->labels.end() && l->second == "true");
+      if (l != j->labels.end() && l->second == "true") return true;
     }
-    if (!blocked) cands.push_back(n.id);
-  }
-  // Least disruptive first: fewer pods, then sooner expiry.
-  std::stable_sort(cands.begin(), cands.end(), [&](NodeId p, NodeId q) {
-    const auto& a = c.node(p);
-    const auto& b = c.node(q);
-    if (a.pods.size() != b.pods.size()) return a.pods.size() < b.pods.size();
-    return a.launched < b.launched;
-  });
+    return false;
+  };
 
   // Emptiness.
   bool acted = false;
-  for (NodeId id : cands) {
-    const auto& n = c.node(id);
-    if (!n.pods.empty()) break;
-    int& left = allowed[x.pool(n.pool).nodepool];
+  std::size_t k = 0;
+  for (; k < cands.size() && cands[k].pods == 0; ++k) {
+    int& left = allowed[o_.nodepool_of[c.node(cands[k].id).pool]];
     if (left <= 0) continue;
     --left;
-    x.a.remove.push_back(id);
-    removing_.insert(id);
+    x.a.remove.push_back(cands[k].id);
+    removing_.insert(cands[k].id);
     acted = true;
   }
-  if (acted || cfg_.policy != ConsolidationPolicy::when_empty_or_underutilized) return;
-  std::vector<NodeId> busy;
-  for (NodeId id : cands)
-    if (!c.node(id).pods.empty()) busy.push_back(id);
-  consolidate_one(x, busy, allowed);
+  if (!acted && cfg_.policy == ConsolidationPolicy::when_empty_or_underutilized) {
+    constexpr std::size_t kMaxCandidates = 100;
+    std::size_t tried = 0;
+    for (; k < cands.size(); ++k) {
+      const NodeId id = cands[k].id;
+      if (blocked(id) || allowed[o_.nodepool_of[c.node(id).pool]] <= 0) continue;
+      if (++tried > kMaxCandidates) break;
+      if (consolidate_one(x, id, allowed)) break;
+    }
+  }
+  if (x.a.remove.size() + x.a.launch.size() != actions_before) quiet_.on = false;
 }
 
-// Single-node consolidation: the first candidate whose pods fit on the other
-// ready nodes is deleted; else the first whose pods fit there plus on one
-// strictly cheaper new node is replaced.
-bool Karpenter::consolidate_one(Ctx& x, const std::vector<NodeId>& order, std::map<std::string, int>& allowed) {
-  constexpr std::size_t kMaxCandidates = 100;
+// Single-node consolidation of candidate `id`: deleted when its pods fit on the
+// other ready nodes; else replaced when its pods fit there plus on one strictly
+// cheaper new node. True if it acted.
+bool Karpenter::consolidate_one(Ctx& x, NodeId id, std::vector<int>& allowed) {
   constexpr std::size_t kSpotToSpotMinTypes = 15;
   const models::Cluster& c = x.c;
   std::vector<Slot>& slots = x.ready;
-  std::size_t tried = 0;
-  for (NodeId id : order) {
-    const models::Node& n = c.node(id);
-    const models::NodePool& own = x.pool(n.pool);
-    if (allowed[own.nodepool] <= 0) continue;
-    if (++tried > kMaxCandidates) break;
-    std::vector<SimPod> pods = x.pods_of(n);
-    std::stable_sort(pods.begin(), pods.end(), larger);
-    std::vector<std::pair<std::size_t, SimPod>> moved;
-    std::vector<SimPod> left;
-    for (const SimPod& p : pods) {
-      std::size_t i = 0;
-      while (i < slots.size() && (slots[i].id == id || !slots[i].fits(p))) ++i;
-      if (i < slots.size()) {
-        slots[i].take(p);
-        moved.emplace_back(i, p);
-      } else {
-        left.push_back(p);
-      }
+  const models::Node& n = c.node(id);
+  const models::NodePool& own = x.pool(n.pool);
+  const int own_np = o_.nodepool_of[n.pool];
+  std::vector<SimPod> pods = x.pods_of(n);
+  std::stable_sort(pods.begin(), pods.end(), larger);
+  std::vector<std::pair<std::size_t, SimPod>> moved;
+  std::vector<SimPod> left;
+  for (const SimPod& p : pods) {
+    const std::size_t i = x.first_ready_fit(p, id);
+    if (i < slots.size()) {
+      slots[i].take(p);
+      moved.emplace_back(i, p);
+    } else {
+      left.push_back(p);
     }
-    for (auto& [i, p] : moved) slots[i].give_back(p);
-    if (left.empty()) {
-      --allowed[own.nodepool];
-      x.a.remove.push_back(id);
-      removing_.insert(id);
-      return true;
+  }
+  for (auto& [i, p] : moved) slots[i].give_back(p);
+  if (left.empty()) {
+    --allowed[own_np];
+    x.a.remove.push_back(id);
+    removing_.insert(id);
+    return true;
+  }
+  // Replace: one new node, strictly cheaper, holding what is left.
+  models::Resources need;
+  for (const SimPod& p : left) need += p.need;
+  for (int np : o_.order) {
+    std::vector<PoolId> options;
+    for (PoolId p : o_.by_nodepool[np]) {
+      const auto& o = x.pool(p);
+      if (o.usd_per_hour >= n.usd_per_hour || offering_unavailable(p, x.v.now) || !x.within_limit(p)) continue;
+      if (!o_.capacity[p].covers(need) || left.size() > 110) continue;
+      bool ok = true;
+      for (const SimPod& q : left) ok = ok && accepts(*o.type, q);
+      if (ok) options.push_back(p);
     }
-    // Replace: one new node, strictly cheaper, holding what is left.
-    models::Resources need;
-    for (const SimPod& p : left) need += p.need;
-    for (const std::string& np : x.order) {
-      std::vector<PoolId> options;
-      for (PoolId p : x.offerings[np]) {
-        const auto& o = x.pool(p);
-        if (o.usd_per_hour >= n.usd_per_hour || offering_unavailable(p, x.v.now) || !x.within_limit(p)) continue;
-        if (!x.capacity[p].covers(need) || left.size() > 110) continue;
-        bool ok = true;
-        for (const SimPod& q : left) ok = ok && accepts(*o.type, q);
-        if (ok) options.push_back(p);
-      }
-      if (options.empty()) continue;
-      if (own.spot) {
-        // Spot -> spot: behind the feature gate, with >= 15 cheaper spot types, launched from the 15 cheapest.
-        std::vector<PoolId> spot;
-        for (PoolId p : options)
-          if (x.pool(p).spot) spot.push_back(p);
-        if (!cfg_.spot_to_spot_consolidation || spot.size() < kSpotToSpotMinTypes) break;
-        std::stable_sort(spot.begin(), spot.end(),
-                         [&](PoolId p, PoolId q) { return x.pool(p).usd_per_hour < x.pool(q).usd_per_hour; });
-        spot.resize(kSpotToSpotMinTypes);
-        options = std::move(spot);
-      }
-      --allowed[own.nodepool];
-      replacing_[id] = kNoNode;
-      launch(x, choose_offering(c, options), Why::replacement, id);
-      return true;
+    if (options.empty()) continue;
+    if (own.spot) {
+      // Spot -> spot: behind the feature gate, with >= 15 cheaper spot types, launched from the 15 cheapest.
+      std::vector<PoolId> spot;
+      for (PoolId p : options)
+        if (x.pool(p).spot) spot.push_back(p);
+      if (!cfg_.spot_to_spot_consolidation || spot.size() < kSpotToSpotMinTypes) return false;
+      std::stable_sort(spot.begin(), spot.end(),
+                       [&](PoolId p, PoolId q) { return x.pool(p).usd_per_hour < x.pool(q).usd_per_hour; });
+      spot.resize(kSpotToSpotMinTypes);
+      options = std::move(spot);
     }
+    --allowed[own_np];
+    replacing_[id] = kNoNode;
+    launch(x, choose_offering(c, options), Why::replacement, id);
+    return true;
   }
   return false;
 }

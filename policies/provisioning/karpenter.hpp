@@ -27,6 +27,10 @@
 // fit on other ready nodes, else replace it by one strictly cheaper offering
 // (pre-spin: the old node goes once the replacement is Ready). Spot→spot
 // replacement needs spot_to_spot_consolidation and >= 15 cheaper spot offerings.
+// Idle ticks cost little: the pending list is re-read only when it changed,
+// interruptions are looked for only when a node changed state, and a disruption
+// pass that found nothing is not repeated until something it depends on changed
+// (the outcome would be the same).
 // Not modelled: multi-node consolidation, drift, budget schedules/reasons,
 // consolidationTTL re-validation, do-not-disrupt on nodes (pods: job label
 // karpenter.sh/do-not-disrupt=true blocks consolidation of their node).
@@ -86,8 +90,6 @@ class Karpenter final : public Provisioner {
   bool batch_open() const { return batch_open_; }
   // Whether `pool` (an offering) is in the unavailable-offerings cache at `now`.
   bool offering_unavailable(models::PoolId pool, sim::SimTime now) const;
-  // When `node`'s pod set last changed (or it became Ready); kNever if unknown.
-  sim::SimTime last_pod_change(models::NodeId node) const;
   // Nodes being replaced by consolidation, and their replacement (kNoNode until it exists).
   static constexpr models::NodeId kNoNode = UINT32_MAX;
   const std::map<models::NodeId, models::NodeId>& replacing() const { return replacing_; }
@@ -101,15 +103,28 @@ class Karpenter final : public Provisioner {
     models::NodeId replaces = kNoNode;  // for Why::replacement
   };
 
+  // The offerings by NodePool, fixed once the cluster's pools are known. NodePools
+  // are numbered in name order.
+  struct Offerings {
+    bool built = false;
+    std::vector<std::vector<models::PoolId>> by_nodepool;
+    std::vector<int> order;                  // NodePools: weight desc, name asc
+    std::vector<std::int64_t> limit;         // GPU limit per NodePool, 0 = none
+    std::vector<int> nodepool_of;            // per pool; -1 for plain pools
+    std::vector<models::Resources> capacity; // per pool: allocatable of a new node
+  };
+
+  void build_offerings(const models::Cluster& c);
+  bool forget_finished(const models::Cluster& c, sim::SimTime now);
   void adopt_launches(const models::Cluster& c);
-  void track_pods(const models::Cluster& c, sim::SimTime now);
-  void detect_failures(Ctx& x);
   void provision(Ctx& x, const std::vector<const models::PodSpec*>& extra);
   void disrupt(Ctx& x);
-  bool consolidate_one(Ctx& x, const std::vector<models::NodeId>& order, std::map<std::string, int>& allowed);
+  bool consolidate_one(Ctx& x, models::NodeId id, std::vector<int>& allowed);
   void launch(Ctx& x, models::PoolId pool, Why why, models::NodeId replaces = kNoNode);
+  bool disruption_quiet(const ProvisioningView& v) const;
 
   KarpenterConfig cfg_;
+  Offerings o_;
   // Batching.
   std::set<std::pair<models::JobId, sim::SimTime>> seen_;
   bool batch_open_ = false;
@@ -124,11 +139,18 @@ class Karpenter final : public Provisioner {
   std::set<models::NodeId> interrupted_;  // reclaimed by the provider, handled
   std::map<models::PoolId, sim::SimTime> unavailable_;  // offering -> until
   std::map<models::NodeId, models::NodeId> replacing_;  // old node -> replacement
-  struct PodTrack {
-    std::uint64_t signature = 0;
-    sim::SimTime since = 0;
-  };
-  std::map<models::NodeId, PodTrack> pods_;
+  std::uint64_t seen_pending_version_ = 0;
+  bool unplaced_ = false;  // the last provisioning round left a pod without capacity
+  std::uint64_t provisioned_at_node_version_ = 0;
+  std::uint64_t scanned_node_version_ = UINT64_MAX;  // interruptions looked for at this node version
+  // After a disruption pass that found nothing, the next one can find something
+  // only once the cluster, the pending pods or the bookkeeping change, or time
+  // reaches `until` (an expiry, consolidateAfter, an offering's return).
+  struct Quiet {
+    bool on = false;
+    std::uint64_t nodes = 0, unbinds = 0, pending = 0;
+    sim::SimTime until = 0;
+  } quiet_;
 };
 
 }  // namespace fleetsim::policies

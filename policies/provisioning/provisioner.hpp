@@ -26,6 +26,9 @@ struct ProvisioningView {
   // Running jobs, indexed by JobId (null where not running), so a provisioner
   // can look up the job of a bound pod (e.g. its safe-to-evict label).
   const std::vector<const models::Job*>& running;
+  // Changes whenever `unschedulable` does, so a provisioner polled every second
+  // can skip re-reading an unchanged list; 0 = unknown (always re-read).
+  std::uint64_t unschedulable_version = 0;
 };
 
 // The pod annotation that blocks Cluster Autoscaler scale-down, read from job labels.

@@ -92,7 +92,7 @@ TEST(Cluster, FitsRespectsMaxPods) {
   } catch (const std::logic_error& e) {
     EXPECT_STREQ(e.what(), "bind: pod does not fit on small-0");
   }
-  c.unbind(id, {1, 0});
+  c.unbind(id, {1, 0}, 0);
   EXPECT_TRUE(c.fits(c.node(id), tiny));
 }
 
@@ -179,7 +179,7 @@ TEST(Cluster, BindUnbindKeepCountersConsistent) {
   c.bind(3, {4, 0}, p, 0, 0);
   c.bind(4, {5, 0}, p, 0, 0);
   EXPECT_EQ(c.max_free_gpus(), 1);
-  c.unbind(1, {2, 0});
+  c.unbind(1, {2, 0}, 0);
   EXPECT_EQ(c.max_free_gpus(), 8);
   EXPECT_EQ(c.gpus_allocated(), 22);
   check_consistent(c);
@@ -203,14 +203,14 @@ TEST(Cluster, BindUnbindKeepCountersConsistent) {
       bound.push_back({n, {next++, 0}});
     } else {
       const std::size_t i = gen() % bound.size();
-      c.unbind(bound[i].first, bound[i].second);
+      c.unbind(bound[i].first, bound[i].second, 0);
       bound[i] = bound.back();
       bound.pop_back();
     }
     check_consistent(c);
     if (HasFatalFailure()) return;
   }
-  for (const auto& [n, ref] : bound) c.unbind(n, ref);
+  for (const auto& [n, ref] : bound) c.unbind(n, ref, 0);
   EXPECT_EQ(c.gpus_allocated(), 0);
   EXPECT_EQ(c.max_free_gpus(), 8);
   for (const auto& n : c.nodes()) EXPECT_EQ(n.requested, Resources{});
@@ -224,16 +224,61 @@ TEST(Cluster, UnbindUnknownPodThrows) {
   p.gpus = 1;
   c.bind(id, {1, 0}, p, 0, 0);
   try {
-    c.unbind(id, {1, 1});
+    c.unbind(id, {1, 1}, 0);
     FAIL() << "expected throw";
   } catch (const std::logic_error& e) {
     EXPECT_STREQ(e.what(), "unbind: pod not on n-0");
   }
-  EXPECT_THROW(c.unbind(id, {2, 0}), std::logic_error);
-  c.unbind(id, {1, 0});
-  EXPECT_THROW(c.unbind(id, {1, 0}), std::logic_error);  // already gone
+  EXPECT_THROW(c.unbind(id, {2, 0}, 0), std::logic_error);
+  c.unbind(id, {1, 0}, 0);
+  EXPECT_THROW(c.unbind(id, {1, 0}, 0), std::logic_error);  // already gone
   EXPECT_EQ(c.gpus_allocated(), 0);
-  EXPECT_THROW(c.unbind(99, {1, 0}), std::out_of_range);  // no such node
+  EXPECT_THROW(c.unbind(99, {1, 0}, 0), std::out_of_range);  // no such node
+}
+
+}  // namespace
+}  // namespace fleetsim::models
+
+namespace fleetsim::models {
+namespace {
+
+// What periodic controllers rely on to skip work: the live list, per-pool
+// counts, change counters and the time a node's pods last changed.
+TEST(Cluster, LiveNodesCountsAndChangeCounters) {
+  auto t = type(8, 64, 1, false);
+  Cluster c;
+  const PoolId p = c.add_pool({"g", &t, 0, 1.0});
+  const NodeId a = c.add_node(p, 0);
+  const NodeId b = c.add_node(p, 0, 110, NodeState::launching);
+  const NodeId d = c.add_node(p, 0);
+  EXPECT_EQ(c.live(), (std::vector<NodeId>{a, b, d}));
+  EXPECT_EQ(c.pool_size(p), 3);
+  EXPECT_EQ(c.pool_up(p), 2);  // the launching node is not up
+  const auto nodes_before = c.node_version();
+  c.set_state(a, NodeState::draining, 10);
+  EXPECT_GT(c.node_version(), nodes_before);
+  EXPECT_EQ(c.pool_up(p), 1);  // draining: running, but not up
+  c.set_state(a, NodeState::terminated, 20);
+  EXPECT_EQ(c.live(), (std::vector<NodeId>{b, d}));
+  EXPECT_EQ(c.pool_size(p), 2);
+
+  PodSpec pod;
+  pod.gpus = 1;
+  pod.cpu_milli = 1000;
+  const auto pods_before = c.pod_version();
+  const auto unbinds_before = c.unbind_version();
+  c.bind(d, {1, 0}, pod, 0, 30);
+  EXPECT_EQ(c.node(d).pods_changed, 30);
+  EXPECT_GT(c.pod_version(), pods_before);
+  EXPECT_EQ(c.unbind_version(), unbinds_before);  // a bind frees nothing
+  c.unbind(d, {1, 0}, 45);
+  EXPECT_EQ(c.node(d).pods_changed, 45);
+  EXPECT_GT(c.unbind_version(), unbinds_before);
+  // A bind undone in the same instant (a gang that did not fit) leaves no trace.
+  c.bind(d, {2, 0}, pod, 0, 60);
+  c.unassume(d, {2, 0});
+  EXPECT_EQ(c.node(d).pods_changed, 45);
+  EXPECT_TRUE(c.node(d).pods.empty());
 }
 
 }  // namespace

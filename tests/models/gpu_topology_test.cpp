@@ -139,7 +139,7 @@ TEST(GpuTopology, ClusterBindPrefersNvlinkedSet) {
   EXPECT_EQ(c.bind(id, {3, 0}, pod(3), 0, 0), 0x0Eu);
   EXPECT_EQ(c.node(id).free_gpu_mask, 0u);
   // Freeing returns exactly the GPUs taken.
-  c.unbind(id, {2, 0});
+  c.unbind(id, {2, 0}, 0);
   EXPECT_EQ(c.node(id).free_gpu_mask, 0xF0u);
 }
 
@@ -150,8 +150,8 @@ TEST(GpuTopology, ClusterBindFallsBackToLowestFree) {
   // Eight 1-GPU pods: job k holds GPU k.
   for (std::uint32_t k = 0; k < 8; ++k) ASSERT_EQ(c.bind(id, {k, 0}, pod(1), 0, 0), 1u << k);
   // Free GPUs 0 and 5: joined only by PCIe.
-  c.unbind(id, {0, 0});
-  c.unbind(id, {5, 0});
+  c.unbind(id, {0, 0}, 0);
+  c.unbind(id, {5, 0}, 0);
   ASSERT_EQ(c.node(id).free_gpu_mask, 0x21u);
   // No NVLinked pair exists, so the pod still gets the two free GPUs.
   EXPECT_EQ(c.bind(id, {8, 0}, pod(2), 0, 0), 0x21u);

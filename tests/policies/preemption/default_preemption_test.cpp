@@ -219,9 +219,9 @@ TEST_F(VictimTest, PlanReturnsNulloptWhenNothingLowerPriority) {
   EXPECT_FALSE(plan_job_preemption(job(9, 100, {4}), cluster, *pf, 0).has_value());
   EXPECT_FALSE(plan_job_preemption(job(9, 50, {4}), cluster, *pf, 0).has_value());
   // A gang whose second pod cannot be made to fit: all or nothing.
-  cluster.unbind(1, {2, 0});
+  cluster.unbind(1, {2, 0}, 0);
   cluster.bind(1, {2, 0}, gpus(8), 200, 0);
-  cluster.unbind(0, {1, 0});
+  cluster.unbind(0, {1, 0}, 0);
   cluster.bind(0, {1, 0}, gpus(8), 10, 0);
   EXPECT_FALSE(plan_job_preemption(job(9, 100, {8, 8}), cluster, *pf, 0).has_value());
   // ...while one 8-GPU pod alone can preempt job 1.

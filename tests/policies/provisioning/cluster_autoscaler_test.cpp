@@ -94,8 +94,8 @@ class ClusterAutoscalerTest : public ::testing::Test {
     for (std::uint32_t i = 0; i < j.pods.size(); ++i) cluster.bind(node, {j.id, i}, j.pods[i], j.priority, now);
     running[j.id] = &j;
   }
-  void stop(const Job& j, NodeId node) {
-    for (std::uint32_t i = 0; i < j.pods.size(); ++i) cluster.unbind(node, {j.id, i});
+  void stop(const Job& j, NodeId node, SimTime now) {
+    for (std::uint32_t i = 0; i < j.pods.size(); ++i) cluster.unbind(node, {j.id, i}, now);
     running[j.id] = nullptr;
   }
 
@@ -108,7 +108,7 @@ class ClusterAutoscalerTest : public ::testing::Test {
   // Acts as the world would for removals: pods leave, the node terminates.
   void apply_removals(const ProvisioningActions& a, SimTime now) {
     for (NodeId id : a.remove) {
-      while (!cluster.node(id).pods.empty()) cluster.unbind(id, cluster.node(id).pods.back().ref);
+      while (!cluster.node(id).pods.empty()) cluster.unbind(id, cluster.node(id).pods.back().ref, now);
       cluster.set_state(id, NodeState::terminated, now);
     }
   }
@@ -244,7 +244,7 @@ TEST_F(ClusterAutoscalerTest, G2_3_DelayAfterAddAndUnneededTime) {
         pending.clear();
       }
       if (interrupted && t == 300 * kSecond) run_on(big, x, t);
-      if (interrupted && t == 310 * kSecond) stop(big, x);
+      if (interrupted && t == 310 * kSecond) stop(big, x, t);
       auto act = tick(t);
       ASSERT_TRUE(act.launch.empty()) << "t=" << sim::to_seconds(t);
       if (!act.remove.empty()) {
@@ -462,7 +462,7 @@ TEST_F(ClusterAutoscalerTest, NodeWhosePodsCannotMoveStays) {
   EXPECT_FALSE(ca->unneeded_since(low));
   EXPECT_TRUE(tick(20 * kMinute).remove.empty());
   // Capacity elsewhere frees up: the node becomes unneeded and goes 10 min later.
-  stop(jobs[1], full);
+  stop(jobs[1], full, 21 * kMinute);
   run_on(job({pod(5, 1000, kGi)}), full);
   tick(21 * kMinute);
   EXPECT_EQ(ca->unneeded_since(low), 21 * kMinute);
@@ -508,7 +508,8 @@ TEST_F(ClusterAutoscalerTest, EmptyNodesGoInBulkDrainsOneAtATime) {
   EXPECT_TRUE(tick(10 * kMinute + 20 * kSecond).remove.empty());
   // Once it is gone, the next node drains.
   for (NodeId id : act.remove) {
-    while (!cluster.node(id).pods.empty()) cluster.unbind(id, cluster.node(id).pods.back().ref);
+    while (!cluster.node(id).pods.empty())
+      cluster.unbind(id, cluster.node(id).pods.back().ref, 10 * kMinute + 30 * kSecond);
     cluster.set_state(id, NodeState::terminated, 10 * kMinute + 30 * kSecond);
   }
   EXPECT_EQ(tick(10 * kMinute + 30 * kSecond).remove.size(), 1u);

@@ -103,8 +103,8 @@ class KarpenterTest : public ::testing::Test {
     for (std::uint32_t i = 0; i < j.pods.size(); ++i) cluster.bind(node, {j.id, i}, j.pods[i], j.priority, now);
     running[j.id] = &j;
   }
-  void stop(const Job& j, NodeId node) {
-    for (std::uint32_t i = 0; i < j.pods.size(); ++i) cluster.unbind(node, {j.id, i});
+  void stop(const Job& j, NodeId node, SimTime now) {
+    for (std::uint32_t i = 0; i < j.pods.size(); ++i) cluster.unbind(node, {j.id, i}, now);
     running[j.id] = nullptr;
   }
   void make_ready(NodeId id, SimTime now) {
@@ -127,7 +127,7 @@ class KarpenterTest : public ::testing::Test {
     for (const auto& [p, n] : a.launch)
       for (int i = 0; i < n; ++i) launched.push_back(cluster.add_node(p, now, 110, NodeState::launching));
     for (NodeId id : a.remove) {
-      while (!cluster.node(id).pods.empty()) cluster.unbind(id, cluster.node(id).pods.back().ref);
+      while (!cluster.node(id).pods.empty()) cluster.unbind(id, cluster.node(id).pods.back().ref, now);
       cluster.set_state(id, NodeState::terminated, now);
     }
     return a;
@@ -431,7 +431,7 @@ TEST_F(KarpenterTest, G3_5_WhenEmptyConsolidateAfter) {
   const Job& j = job({pod(1, 1000, kGi)});
   run_on(j, n);
   EXPECT_EQ(tick_until_action(0, 100 * kSecond), 100 * kSecond);
-  stop(j, n);
+  stop(j, n, 100 * kSecond);
   ProvisioningActions a;
   EXPECT_EQ(tick_until_action(100 * kSecond, 800 * kSecond, &a), 700 * kSecond);
   ASSERT_EQ(a.remove.size(), 1u);
@@ -445,12 +445,12 @@ TEST_F(KarpenterTest, G3_5_PodArrivalResetsTimer) {
   const Job& j = job({pod(1, 1000, kGi)});
   run_on(j, n);
   EXPECT_EQ(tick_until_action(0, 100 * kSecond), 100 * kSecond);
-  stop(j, n);
+  stop(j, n, 100 * kSecond);
   EXPECT_EQ(tick_until_action(100 * kSecond, 400 * kSecond), 400 * kSecond);
   const Job& j2 = job({pod(1, 1000, kGi)});
   run_on(j2, n, 400 * kSecond);
   EXPECT_EQ(tick_until_action(400 * kSecond, 430 * kSecond), 430 * kSecond);
-  stop(j2, n);  // empty again from 430 s
+  stop(j2, n, 430 * kSecond);  // empty again from 430 s
   EXPECT_EQ(tick_until_action(430 * kSecond, 1100 * kSecond), 1030 * kSecond);
 }
 
