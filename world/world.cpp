@@ -17,6 +17,7 @@ const char* to_string(JobStatus s) {
     case JobStatus::running: return "running";
     case JobStatus::terminating: return "terminating";
     case JobStatus::succeeded: return "succeeded";
+    case JobStatus::failed: return "failed";
   }
   return "?";
 }
@@ -46,6 +47,7 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   nominated_by_.assign(n, UINT32_MAX);
   running_view_.assign(n, nullptr);
   attempt_.resize(n);
+  bound_at_.assign(n, 0);
   notice_at_.assign(n, sim::kNever);
   evict_event_.resize(n);
   pending_since_.assign(n, 0);
@@ -157,6 +159,7 @@ void World::cycle() {
     if (queue_->preemption() && awaiting_victims_[id] == 0) try_preempt(id);
     return !queue_->blocking();
   };
+  const bool freed = capacity_freed_;
   if (capacity_freed_ || queue_->blocking()) {
     // Something left since the last cycle: every pending job may fit now.
     queue_->for_each(attempt);
@@ -166,6 +169,7 @@ void World::cycle() {
       if (!attempt(id)) break;
   }
   for (JobId id : started) queue_->remove(jobs_[id]);
+  if (freed) grow_elastic();  // what the queue left over
   capacity_freed_ = false;
   arrivals_since_cycle_.clear();
   sample();
@@ -176,33 +180,77 @@ bool World::try_start(JobId id) {
   if (awaiting_victims_[id] > 0) return false;  // nominated: waits for its victims
   JobRecord& r = records_[id];
   r.nodes.clear();
-  // Gang placement: all pods or none.
-  for (std::uint32_t i = 0; i < j.pods.size(); ++i) {
-    auto node = placement_->place(j.pods[i], cluster_);
-    if (!node) {
-      for (std::uint32_t k = 0; k < i; ++k) cluster_.unbind(r.nodes[k], models::PodRef{id, k});
-      r.nodes.clear();
-      return false;
-    }
-    cluster_.bind(*node, models::PodRef{id, i}, j.pods[i], j.priority, sim_.now());
-    r.nodes.push_back(*node);
+  // Gang placement: all pods or none. An elastic job needs min_replicas of them
+  // (all or none) and takes as many more as fit, up to max_replicas.
+  const std::size_t need = j.elastic ? static_cast<std::size_t>(j.elastic->min_replicas) : j.pods.size();
+  if (place_more(id) < need) {
+    for (std::uint32_t k = 0; k < r.nodes.size(); ++k) cluster_.unbind(r.nodes[k], models::PodRef{id, k});
+    r.nodes.clear();
+    return false;
   }
   r.status = JobStatus::running;
+  const bool restart = r.first_start >= 0;
   if (r.first_start < 0) r.first_start = sim_.now();
   r.last_start = sim_.now();
   accrued_to_[id] = sim_.now();
-  attempt_[id] = models::Attempt{j.checkpoint, j.duration, sim_.now(), r.saved_progress};
-  notice_at_[id] = sim::kNever;
-  completion_[id] = sim_.at(attempt_[id].finish(), ev_complete_, id);
+  begin_attempt(id, restart);
   running_view_[id] = &j;
   ++running_;
   return true;
 }
 
+// Binds the job's next pods in order until one does not fit; returns how many
+// are bound in all.
+std::size_t World::place_more(JobId id) {
+  const models::Job& j = jobs_[id];
+  JobRecord& r = records_[id];
+  for (auto i = static_cast<std::uint32_t>(r.nodes.size()); i < j.pods.size(); ++i) {
+    auto node = placement_->place(j.pods[i], cluster_);
+    if (!node) break;
+    cluster_.bind(*node, models::PodRef{id, i}, j.pods[i], j.priority, sim_.now());
+    r.nodes.push_back(*node);
+  }
+  return r.nodes.size();
+}
+
+// A new run on the pods the job holds now. An elastic one runs at its world
+// size's rate and, on a restart, first waits for the re-rendezvous (its pods
+// are held and billed meanwhile).
+void World::begin_attempt(JobId id, bool restart) {
+  const models::Job& j = jobs_[id];
+  JobRecord& r = records_[id];
+  const SimTime now = sim_.now();
+  const int n = static_cast<int>(r.nodes.size());
+  SimTime start = now;
+  double rate = 1.0;
+  if (j.elastic) {
+    rate = j.elastic->rate(n);
+    if (restart) start += j.elastic->rescale_pause;
+    if (n < j.elastic->max_replicas) {
+      growable_.insert(id);
+      pending_since_[id] = now;  // its other pods are Pending from now
+    } else {
+      growable_.erase(id);
+    }
+  }
+  r.replicas = n;
+  bound_at_[id] = now;
+  attempt_[id] = models::Attempt{j.checkpoint, j.duration, start, r.saved_progress, rate};
+  notice_at_[id] = sim::kNever;
+  completion_[id] = sim_.at(attempt_[id].finish(), ev_complete_, id);
+}
+
 bool World::try_preempt(JobId id) {
   const models::Job& j = jobs_[id];
   if (!j.preempts) return false;
-  auto victims = policies::plan_job_preemption(j, cluster_, *placement_, sim_.now());
+  std::optional<std::set<JobId>> victims;
+  if (j.elastic && static_cast<std::size_t>(j.elastic->min_replicas) < j.pods.size()) {
+    models::Job need = j;  // an elastic job preempts for its min_replicas only
+    need.pods.resize(static_cast<std::size_t>(j.elastic->min_replicas));
+    victims = policies::plan_job_preemption(need, cluster_, *placement_, sim_.now());
+  } else {
+    victims = policies::plan_job_preemption(j, cluster_, *placement_, sim_.now());
+  }
   if (!victims) return false;
   for (JobId v : *victims) {
     if (records_[v].status != JobStatus::running) continue;
@@ -250,8 +298,9 @@ void World::release(JobId id) {
 }
 
 void World::on_complete(JobId id) {
-  records_[id].checkpoint_overhead_s += sim::to_seconds(attempt_[id].overhead(sim_.now()));
+  book_attempt(id, 0, attempt_[id].overhead(sim_.now()));
   records_[id].saved_progress = jobs_[id].duration;
+  growable_.erase(id);
   release(id);
   records_[id].status = JobStatus::succeeded;
   records_[id].end = sim_.now();
@@ -263,16 +312,24 @@ void World::on_evicted(JobId id) {
   end_attempt(id);
   release(id);
   JobRecord& r = records_[id];
-  r.status = JobStatus::queued;
-  r.nodes.clear();
   r.preemptions++;
   ++preemptions_;
   --terminating_;
   awaiting_victims_[nominated_by_[id]]--;
   nominated_by_[id] = UINT32_MAX;
-  pending_since_[id] = sim_.now();
-  queue_->add(jobs_[id]);  // restarts from the beginning when placed again
+  requeue(id);  // resumes from its last checkpoint when placed again
   request_cycle();
+}
+
+// Back to the queue after its pods were released.
+void World::requeue(JobId id) {
+  JobRecord& r = records_[id];
+  r.status = JobStatus::queued;
+  r.nodes.clear();
+  r.replicas = 0;
+  growable_.erase(id);
+  pending_since_[id] = sim_.now();
+  queue_->add(jobs_[id]);
 }
 
 void World::launch_node(models::PoolId pool) {
@@ -317,23 +374,38 @@ void World::end_attempt(JobId id) {
     if (emergency > saved) done = saved = emergency;  // it stopped working to write
   }
   notice_at_[id] = sim::kNever;
-  r.lost_work_s += sim::to_seconds(done - saved);
-  r.checkpoint_overhead_s += sim::to_seconds(a.overhead(now));
+  book_attempt(id, done - saved, a.overhead(now));
   r.saved_progress = saved;
 }
 
+// Lost work and overheads of the attempt ending now, also in GPU-seconds at its
+// world size: an elastic job's attempts differ in size (and lost work took
+// work / rate of wall time). The rendezvous pause is overhead, not work.
+void World::book_attempt(JobId id, SimTime lost, SimTime overhead) {
+  const models::Attempt& a = attempt_[id];
+  const models::Job& j = jobs_[id];
+  JobRecord& r = records_[id];
+  double gpus = 0;
+  for (int i = 0; i < r.replicas; ++i) gpus += j.pods[static_cast<std::size_t>(i)].whole_gpus();
+  const double pause_s = sim::to_seconds(std::max<SimTime>(0, std::min(sim_.now(), a.start) - bound_at_[id]));
+  r.lost_work_s += sim::to_seconds(lost);
+  r.checkpoint_overhead_s += sim::to_seconds(overhead);
+  r.rescale_pause_s += pause_s;
+  r.lost_gpu_s += sim::to_seconds(lost) / a.rate * gpus;
+  r.checkpoint_gpu_s += sim::to_seconds(overhead) * gpus;
+  r.rescale_pause_gpu_s += pause_s * gpus;
+}
+
 void World::evict(JobId id) {
+  if (jobs_[id].elastic) return lose_members(id);
   end_attempt(id);
   release(id);
   JobRecord& r = records_[id];
   sim_.cancel(completion_[id]);
-  r.status = JobStatus::queued;
-  r.nodes.clear();
   r.evictions++;
   ++evictions_;
   --running_;
-  pending_since_[id] = sim_.now();
-  queue_->add(jobs_[id]);  // loses its progress, like a pod deleted by a drain
+  requeue(id);  // keeps its last checkpoint, like a pod deleted by a drain
 }
 
 void World::remove_node(models::NodeId id) {
@@ -428,6 +500,7 @@ void World::reconcile() {
     if (records_[id].status == JobStatus::queued) pending.push_back({&jobs_[id], pending_since_[id]});
     return true;
   });
+  add_partly_placed(pending);
   policies::ProvisioningActions actions;
   provisioner_->reconcile({cluster_, pending, sim_.now(), running_view_}, provisioning_rng_, actions);
   for (const auto& [pool, count] : actions.launch)
