@@ -23,8 +23,10 @@ bool scalar_as(const YAML::Node& n, T& v) {
 
 // (replicas, speedup) points with replicas strictly increasing and speedups > 0.
 models::ScalingCurve parse_table(const YAML::Node& list, const std::string& file, const std::string& field) {
-  if (!list.IsSequence() || list.size() == 0)
-    fail_at(list, file, field, "a non-empty list of [replicas, speedup] points");
+  const char* what = "a non-empty list of [replicas, speedup] points";
+  if (!list.IsSequence()) fail_at(list, file, field, what);
+  if (list.size() == 0)
+    throw InputError(where(file, line_of(list), field) + ": expected " + what + ", got an empty list");
   std::vector<std::pair<int, double>> points;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node pt = list[i];
