@@ -118,11 +118,12 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"spot_interruptions", static_cast<double>(s.interruptions)},
           {"node_hours", s.node_hours},
           {"simulated_h", s.simulated_s / 3600}};
+  // Only where elastic jobs ran (nothing else fails or restarts), so that other
+  // scenarios' tables stay as they were.
   if (s.elastic_jobs > 0) {
     m.emplace_back("jobs_failed", static_cast<double>(s.jobs_failed));
     m.emplace_back("elastic_restarts", static_cast<double>(s.elastic_restarts));
     m.emplace_back("elastic_rescales", static_cast<double>(s.elastic_rescales));
-    m.emplace_back("goodput_gpu_hours", s.goodput_gpu_hours);
   }
   if (s.wait_s_by_team.size() > 1)
     for (const auto& [team, p] : s.wait_s_by_team) m.emplace_back("wait_mean_s[" + team + "]", p.mean);
