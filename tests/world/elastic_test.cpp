@@ -243,3 +243,154 @@ TEST(Elastic, PreemptionEvictsTheWholeJobWithoutUsingARestart) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Conservation on busy spot runs with few restarts allowed: every job ends in
+// exactly one state, failed jobs used all their restarts, running ones hold a
+// world size in [min, max], the cluster matches the records, and money and
+// GPU-seconds add up.
+void check_conservation(const world::RunResult& r, const analysis::Summary& s) {
+  std::size_t by_status[6] = {0, 0, 0, 0, 0, 0};
+  std::int64_t held = 0;
+  double job_usd = 0, job_gpu_s = 0, bill = 0, idle = 0;
+  for (std::size_t i = 0; i < r.jobs.size(); ++i) {
+    const auto& j = r.jobs[i];
+    const auto& rec = r.records[i];
+    SCOPED_TRACE(j.name);
+    by_status[static_cast<int>(rec.status)]++;
+    job_usd += rec.cost_usd;
+    job_gpu_s += rec.gpu_seconds;
+    const int min = j.elastic ? j.elastic->min_replicas : static_cast<int>(j.pods.size());
+    const int max = j.elastic ? j.elastic->max_replicas : static_cast<int>(j.pods.size());
+    EXPECT_LE(rec.restarts, j.elastic ? j.elastic->max_restarts : 0);
+    EXPECT_TRUE(j.elastic || rec.rescales == 0);
+    if (rec.status == JobStatus::failed) {
+      ASSERT_TRUE(j.elastic.has_value());
+      EXPECT_EQ(rec.restarts, j.elastic->max_restarts);
+    }
+    if (rec.status == JobStatus::running || rec.status == JobStatus::terminating) {
+      EXPECT_GE(rec.replicas, min);
+      EXPECT_LE(rec.replicas, max);
+      EXPECT_EQ(rec.nodes.size(), static_cast<std::size_t>(rec.replicas));
+      for (std::size_t k = 0; k < rec.nodes.size(); ++k) held += j.pods[k].whole_gpus();
+    }
+    if (rec.status == JobStatus::queued) {
+      EXPECT_TRUE(rec.nodes.empty());
+    }
+    EXPECT_GE(rec.lost_gpu_s, 0);
+  }
+  EXPECT_EQ(by_status[static_cast<int>(JobStatus::failed)], s.jobs_failed);
+  EXPECT_EQ(by_status[static_cast<int>(JobStatus::succeeded)], s.jobs_succeeded);
+  EXPECT_EQ(by_status[static_cast<int>(JobStatus::queued)], s.jobs_queued);
+  EXPECT_EQ(s.jobs_succeeded + s.jobs_failed + s.jobs_running + s.jobs_queued + s.jobs_not_arrived, s.jobs_total);
+  for (const auto& n : r.cluster.nodes()) {
+    bill += r.bills[n.id].cost_usd;
+    idle += r.bills[n.id].idle_usd;
+    for (const auto& b : n.pods) {
+      const auto st = r.records[b.ref.job].status;
+      EXPECT_TRUE(st == JobStatus::running || st == JobStatus::terminating) << world::to_string(st);
+      EXPECT_EQ(r.records[b.ref.job].nodes.at(b.ref.pod), n.id);
+    }
+  }
+  EXPECT_EQ(r.cluster.gpus_allocated(), held);
+  EXPECT_NEAR(job_usd + idle, bill, 1e-6 * bill);
+  EXPECT_NEAR(job_gpu_s, s.gpu_seconds_allocated, 1e-6 * s.gpu_seconds_allocated);
+  EXPECT_GE(s.goodput_gpu_hours, 0);
+}
+
+Outcome run_file(const std::string& path, std::uint64_t seed, const std::vector<std::string>& sets) {
+  Outcome o;
+  o.s = std::make_unique<scenario::Scenario>(scenario::load_scenario(path, sets));
+  analysis::MemoryRecorder rec;
+  world::World w(*o.s, seed, rec);
+  o.r = w.run();
+  o.sum = analysis::summarize(o.r);
+  return o;
+}
+
+// Elastic and gang jobs of 1-GPU workers on a spot pool reclaimed often, a
+// quarter of its nodes at a time (so groups drop below min), with preemption.
+TEST(ElasticConservation, SpotPoolWithGangsAndPreemption) {
+  const std::string yaml = R"(name: churn
+horizon: 10d
+priority_classes:
+  - {name: low, value: 0}
+  - {name: high, value: 1000}
+cluster:
+  pools:
+    - name: s
+      instance_type: g5.xlarge
+      count: 12
+      capacity_type: spot
+      spot: {discount: 0.6, interruption: 0.99, correlated_share: 0.25, notice: 2m}
+scheduler:
+  queue: {policy: priority, preemption: true}
+workload:
+  - name: elastic
+    checkpoint: {interval: 20m, write: 1m, restore: 1m}
+    elastic: {min_replicas: 2, max_replicas: 4, max_restarts: 1, scaling: {amdahl: 0.9}}
+    synthetic:
+      until: 9d
+      arrivals: {rate: 1/h}
+      duration: {distribution: lognormal, median: 3h, sigma: 0.8, min: 10m, max: 1d}
+      shapes:
+        - {pods: 4, gpus_per_pod: 1, cpu_milli_per_pod: 2000, memory_mib_per_pod: 8192}
+      teams:
+        - {name: a, priority_class: low}
+  - name: gangs
+    checkpoint: {interval: 20m, write: 1m, restore: 1m}
+    synthetic:
+      until: 9d
+      arrivals: {rate: 0.3/h}
+      duration: {distribution: exponential, mean: 2h, min: 5m}
+      shapes:
+        - {weight: 1, pods: 2, gpus_per_pod: 1, cpu_milli_per_pod: 2000, memory_mib_per_pod: 8192}
+        - {weight: 1, pods: 1, gpus_per_pod: 1, cpu_milli_per_pod: 2000, memory_mib_per_pod: 8192}
+      teams:
+        - {name: b, priority_class: high}
+)";
+  std::uint64_t failed = 0, restarts = 0, rescales = 0, preempted = 0;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    Outcome o;
+    o.s = std::make_unique<scenario::Scenario>(scenario::parse_scenario(yaml, "churn.yaml", ""));
+    analysis::MemoryRecorder rec;
+    world::World w(*o.s, seed, rec);
+    o.r = w.run();
+    o.sum = analysis::summarize(o.r);
+    check_conservation(o.r, o.sum);
+    failed += o.sum.jobs_failed;
+    restarts += o.sum.elastic_restarts;
+    rescales += o.sum.elastic_rescales;
+    for (std::size_t i = 0; i < o.r.jobs.size(); ++i)
+      if (o.r.jobs[i].elastic) preempted += static_cast<std::uint64_t>(o.r.records[i].preemptions);
+  }
+  EXPECT_GT(failed, 0u);
+  EXPECT_GT(restarts, failed);
+  EXPECT_GT(rescales, 0u);
+  EXPECT_GT(preempted, 0u);
+}
+
+TEST(ElasticConservation, KarpenterSpotWithFewRestarts) {
+  const std::string path = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/elastic-training.yaml";
+  std::uint64_t failed = 0, restarts = 0, rescales = 0;
+  for (std::uint64_t seed = 1; seed <= 2; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    Outcome o = run_file(path, seed,
+                         {"workload[0].elastic.max_restarts=1", "karpenter.nodepools[0].spot.interruption=0.99",
+                          "horizon=6d", "workload[0].synthetic.until=5d"});
+    check_conservation(o.r, o.sum);
+    failed += o.sum.jobs_failed;
+    restarts += o.sum.elastic_restarts;
+    rescales += o.sum.elastic_rescales;
+  }
+  // The runs exercised every path.
+  EXPECT_GT(failed, 0u);
+  EXPECT_GT(restarts, failed);
+  EXPECT_GT(rescales, 0u);
+}
+
+}  // namespace
+}  // namespace fleetsim
