@@ -14,15 +14,16 @@ namespace fleetsim::models {
 
 struct Job;
 
-// torchrun's c10d rendezvous, once min nodes have joined, waits
-// last_call_timeout (default 30 s, torch.distributed.elastic.rendezvous
-// RendezvousTimeout) for more: the pause before work resumes after a restart.
+// torchrun's rendezvous, once min nodes have joined, waits last_call_timeout
+// for more (default 30 s: RendezvousTimeout in
+// torch/distributed/elastic/rendezvous/dynamic_rendezvous.py): the pause
+// before work resumes after a restart.
 inline constexpr sim::SimTime kDefaultRescalePause = 30 * sim::kSecond;
 
 struct ElasticPolicy {
   int min_replicas = 1;
   int max_replicas = 1;  // also the job's pod count: Kubernetes creates all of them
-  int max_restarts = 0;  // torchrun --max-restarts defaults to 0
+  int max_restarts = 0;  // torchrun --max-restarts defaults to 0 (torch/distributed/run.py)
   ScalingCurve scaling;
   sim::SimTime rescale_pause = kDefaultRescalePause;
 

@@ -49,12 +49,14 @@ void World::rebind(JobId id, std::vector<models::NodeId> nodes) {
 
 // Capacity freed: running elastic jobs below max take what fits, in job order.
 // New members restart the group (back to the last checkpoint, restore and
-// rendezvous pause) without using a restart (SEMANTICS.md G5.2).
+// rendezvous pause) without using a restart (SEMANTICS.md G5.2). A job whose
+// node got a spot notice waits for that loss first: growing now would roll back
+// only to lose a member right after, without its emergency checkpoint.
 void World::grow_elastic() {
   for (auto it = growable_.begin(); it != growable_.end();) {
     const JobId id = *it++;  // begin_attempt may erase it
     JobRecord& r = records_[id];
-    if (r.status != JobStatus::running) continue;  // a preemption victim does not grow
+    if (r.status != JobStatus::running || notice_at_[id] != sim::kNever) continue;
     const std::size_t before = r.nodes.size();
     accrue(id, sim_.now());  // the old size up to now
     if (place_more(id) == before) continue;
