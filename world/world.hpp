@@ -38,9 +38,7 @@ class World {
   void on_node_ready(models::NodeId id);
   void remove_node(models::NodeId id);
   void evict(models::JobId id);
-  void requeue(models::JobId id);
   void end_attempt(models::JobId id);
-  void book_attempt(models::JobId id, sim::SimTime lost, sim::SimTime overhead);
   void reconcile();
   void reschedule_spot(models::PoolId pool);
   void on_spot_event(models::PoolId pool);
@@ -50,8 +48,11 @@ class World {
   void request_cycle();
   void cycle();
   bool try_start(models::JobId id);
+  // A job's runs (world/attempts.cpp).
   std::size_t place_more(models::JobId id);
   void begin_attempt(models::JobId id, bool restart);
+  void book_attempt(models::JobId id, sim::SimTime lost, sim::SimTime overhead);
+  void requeue(models::JobId id);
   // Elastic jobs (world/elastic.cpp).
   void lose_members(models::JobId id);
   void rebind(models::JobId id, std::vector<models::NodeId> nodes);
