@@ -186,7 +186,7 @@ void check_invariants(const Outcome& o, const Generated& gen) {
         } else {
           EXPECT_EQ(rec.nodes.size(), j.pods.size());
         }
-        if (rec.status == JobStatus::running) {
+        if (rec.status == JobStatus::running && !j.elastic) {  // (fewer elastic workers run slower)
           EXPECT_GT(rec.last_start + j.duration, r.end);
         }
         for (std::size_t k = 0; k < rec.nodes.size(); ++k) gpus_held += j.pods[k].whole_gpus();
