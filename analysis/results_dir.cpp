@@ -48,7 +48,8 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
 
   const std::size_t n = r.jobs.size();
   std::vector<std::int64_t> id(n), prio(n), pods(n), gpus(n), preempt(n), evict(n);
-  std::vector<double> lost(n), ckpt(n);
+  std::vector<std::int64_t> restarts(n), rescales(n), replicas(n), min_rep(n), max_rep(n);
+  std::vector<double> lost(n), ckpt(n), pause(n);
   std::vector<double> submit(n), dur(n), start(n), end(n), wait(n), jct(n), gpu_s(n), cost(n);
   std::vector<std::string> name(n), ns(n), team(n), pclass(n), status(n), labels(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -69,11 +70,17 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
     start[i] = seconds_or_nan(rc.first_start);
     end[i] = seconds_or_nan(rc.end);
     wait[i] = rc.first_start < 0 ? std::nan("") : sim::to_seconds(rc.first_start - j.submit);
-    jct[i] = rc.end < 0 ? std::nan("") : sim::to_seconds(rc.end - j.submit);
+    jct[i] = rc.status != world::JobStatus::succeeded ? std::nan("") : sim::to_seconds(rc.end - j.submit);
     preempt[i] = rc.preemptions;
     evict[i] = rc.evictions;
     lost[i] = rc.lost_work_s;
     ckpt[i] = rc.checkpoint_overhead_s;
+    pause[i] = rc.rescale_pause_s;
+    restarts[i] = rc.restarts;
+    rescales[i] = rc.rescales;
+    replicas[i] = rc.replicas;
+    min_rep[i] = j.elastic ? j.elastic->min_replicas : 0;
+    max_rep[i] = j.elastic ? j.elastic->max_replicas : 0;
     gpu_s[i] = rc.gpu_seconds;
     cost[i] = rc.cost_usd;
   }
@@ -98,6 +105,12 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
   f.column(g, "evictions", evict);
   f.column(g, "lost_work_s", lost, "s");
   f.column(g, "checkpoint_overhead_s", ckpt, "s");
+  f.column(g, "min_replicas", min_rep);
+  f.column(g, "max_replicas", max_rep);
+  f.column(g, "replicas", replicas);
+  f.column(g, "restarts", restarts);
+  f.column(g, "rescales", rescales);
+  f.column(g, "rescale_pause_s", pause, "s");
   f.column(g, "gpu_seconds", gpu_s, "GPU-s");
   f.column(g, "cost_usd", cost, "USD");
 
@@ -167,7 +180,7 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
   std::ofstream out(path);
   out.precision(17);
   out << "id,name,namespace,team,priority_class,priority,pods,gpus,submit_s,duration_s,status,first_start_s,end_s,"
-         "wait_s,preemptions,evictions,lost_work_s,gpu_seconds,cost_usd\n";
+         "wait_s,preemptions,evictions,lost_work_s,gpu_seconds,cost_usd,replicas,restarts,rescales\n";
   for (std::size_t i = 0; i < r.jobs.size(); ++i) {
     const auto& j = r.jobs[i];
     const auto& rc = r.records[i];
@@ -181,7 +194,7 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
     out << ',';
     if (rc.first_start >= 0) out << sim::to_seconds(rc.first_start - j.submit);
     out << ',' << rc.preemptions << ',' << rc.evictions << ',' << rc.lost_work_s << ',' << rc.gpu_seconds << ','
-        << rc.cost_usd << '\n';
+        << rc.cost_usd << ',' << rc.replicas << ',' << rc.restarts << ',' << rc.rescales << '\n';
   }
   if (!out) throw std::runtime_error("cannot write " + path);
 }
@@ -213,6 +226,8 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
   j["events"] = s.events;
   j["jobs"] = {{"total", s.jobs_total},     {"arrived", s.jobs_arrived}, {"succeeded", s.jobs_succeeded},
                {"running", s.jobs_running}, {"queued", s.jobs_queued},   {"not_arrived", s.jobs_not_arrived},
+               {"failed", s.jobs_failed},   {"elastic", s.elastic_jobs},
+               {"elastic_restarts", s.elastic_restarts}, {"elastic_rescales", s.elastic_rescales},
                {"preemptions", s.preemptions},     {"evictions", s.evictions},
                {"spot_interruptions", s.interruptions}};
   j["queue_wait_s"] = pct_json(s.wait_s);
@@ -226,7 +241,8 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                    {"gpu_allocation", s.gpu_allocation},
                    {"goodput_gpu_hours", s.goodput_gpu_hours},
                    {"lost_gpu_hours", s.lost_gpu_hours},
-                   {"checkpoint_gpu_hours", s.checkpoint_gpu_hours}};
+                   {"checkpoint_gpu_hours", s.checkpoint_gpu_hours},
+                   {"rescale_pause_gpu_hours", s.rescale_pause_gpu_hours}};
   j["cost_usd"] = {{"total", s.cost_total},
                    {"allocated_to_jobs", s.cost_allocated},
                    {"idle", s.cost_idle},

@@ -51,6 +51,7 @@ Summary summarize(const world::RunResult& r) {
       case JobStatus::running:
       case JobStatus::terminating: s.jobs_running++; break;
       case JobStatus::succeeded: s.jobs_succeeded++; break;
+      case JobStatus::failed: s.jobs_failed++; break;
     }
     const std::string team = j.team.empty() ? "(none)" : j.team;
     auto& tw = team_waits[team];
@@ -60,8 +61,19 @@ Summary summarize(const world::RunResult& r) {
     }
     if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
     s.cost_by_team[team] += rec.cost_usd;
-    s.lost_gpu_hours += rec.lost_work_s * j.total_gpus() / 3600;
-    s.checkpoint_gpu_hours += rec.checkpoint_overhead_s * j.total_gpus() / 3600;
+    if (j.elastic) {
+      // Its attempts ran at different sizes: the world booked GPU-seconds per attempt.
+      s.elastic_jobs++;
+      s.elastic_restarts += static_cast<std::uint64_t>(rec.restarts);
+      s.elastic_rescales += static_cast<std::uint64_t>(rec.rescales);
+      s.lost_gpu_hours += rec.lost_gpu_s / 3600;
+      s.checkpoint_gpu_hours += rec.checkpoint_gpu_s / 3600;
+      s.rescale_pause_gpu_hours += rec.rescale_pause_gpu_s / 3600;
+    } else {
+      // Every attempt held all its GPUs: seconds x GPUs is exact.
+      s.lost_gpu_hours += rec.lost_work_s * j.total_gpus() / 3600;
+      s.checkpoint_gpu_hours += rec.checkpoint_overhead_s * j.total_gpus() / 3600;
+    }
   }
   s.jobs_arrived = s.jobs_total - s.jobs_not_arrived;
   s.wait_s = percentiles(std::move(waits));
@@ -82,7 +94,8 @@ Summary summarize(const world::RunResult& r) {
     s.cost_by_pool[r.cluster.pools()[n.pool].name] += b.cost_usd;
     if (n.launched != sim::kNever) s.cost_by_capacity_type[b.spot ? "spot" : "on-demand"] += b.cost_usd;
   }
-  s.goodput_gpu_hours = s.gpu_seconds_allocated / 3600 - s.lost_gpu_hours - s.checkpoint_gpu_hours;
+  s.goodput_gpu_hours =
+      s.gpu_seconds_allocated / 3600 - s.lost_gpu_hours - s.checkpoint_gpu_hours - s.rescale_pause_gpu_hours;
   s.gpu_allocation = s.gpu_seconds_provisioned > 0 ? s.gpu_seconds_allocated / s.gpu_seconds_provisioned : 0;
   s.cost_per_gpu_hour_used = s.gpu_seconds_allocated > 0 ? s.cost_total / (s.gpu_seconds_allocated / 3600) : 0;
   return s;
@@ -105,6 +118,13 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"spot_interruptions", static_cast<double>(s.interruptions)},
           {"node_hours", s.node_hours},
           {"simulated_h", s.simulated_s / 3600}};
+  // Only where elastic jobs ran (nothing else fails or restarts), so that other
+  // scenarios' tables stay as they were.
+  if (s.elastic_jobs > 0) {
+    m.emplace_back("jobs_failed", static_cast<double>(s.jobs_failed));
+    m.emplace_back("elastic_restarts", static_cast<double>(s.elastic_restarts));
+    m.emplace_back("elastic_rescales", static_cast<double>(s.elastic_rescales));
+  }
   if (s.wait_s_by_team.size() > 1)
     for (const auto& [team, p] : s.wait_s_by_team) m.emplace_back("wait_mean_s[" + team + "]", p.mean);
   return m;

@@ -27,6 +27,10 @@ struct Summary {
   // Jobs
   std::size_t jobs_total = 0, jobs_arrived = 0, jobs_succeeded = 0, jobs_running = 0, jobs_queued = 0;
   std::size_t jobs_not_arrived = 0;
+  std::size_t jobs_failed = 0;  // elastic jobs out of restarts
+  // Elastic jobs: how many, restarts after losing members, restarts to grow back.
+  std::size_t elastic_jobs = 0;
+  std::uint64_t elastic_restarts = 0, elastic_rescales = 0;
   std::uint64_t preemptions = 0;
   std::uint64_t evictions = 0;  // jobs evicted because their node was removed or reclaimed
   std::uint64_t interruptions = 0;  // spot nodes reclaimed by the provider
@@ -39,9 +43,10 @@ struct Summary {
   std::int64_t gpus = 0;
   double gpu_seconds_provisioned = 0, gpu_seconds_allocated = 0;
   double gpu_allocation = 0;  // allocated / provisioned
-  // Of the allocated GPU-hours: work lost to interruptions (not checkpointed) and
-  // time spent writing/restoring checkpoints; goodput is the rest.
-  double lost_gpu_hours = 0, checkpoint_gpu_hours = 0, goodput_gpu_hours = 0;
+  // Of the allocated GPU-hours: work lost to interruptions (not checkpointed),
+  // time spent writing/restoring checkpoints, and elastic jobs' re-rendezvous
+  // pauses; goodput is the rest.
+  double lost_gpu_hours = 0, checkpoint_gpu_hours = 0, rescale_pause_gpu_hours = 0, goodput_gpu_hours = 0;
   // Cost (USD)
   double cost_total = 0, cost_allocated = 0, cost_idle = 0;
   std::map<std::string, double> cost_by_pool;

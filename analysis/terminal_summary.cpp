@@ -53,19 +53,28 @@ void print_summary(std::ostream& out, const Summary& s) {
   out << "  GPUs        " << pct(s.gpu_allocation) << " of provisioned GPU-hours allocated ("
       << static_cast<long long>(s.gpu_seconds_allocated / 3600) << " of "
       << static_cast<long long>(s.gpu_seconds_provisioned / 3600) << " GPU-h)\n";
-  if (s.lost_gpu_hours > 0 || s.checkpoint_gpu_hours > 0) {
-    char g[128];
+  if (s.lost_gpu_hours > 0 || s.checkpoint_gpu_hours > 0 || s.rescale_pause_gpu_hours > 0) {
+    char g[192];
     std::snprintf(g, sizeof g, "%.1f GPU-h goodput, %.1f lost to interruptions, %.1f writing checkpoints",
                   s.goodput_gpu_hours, s.lost_gpu_hours, s.checkpoint_gpu_hours);
-    out << "              " << g << "\n";
+    out << "              " << g;
+    if (s.rescale_pause_gpu_hours > 0) {
+      std::snprintf(g, sizeof g, ", %.1f at re-rendezvous", s.rescale_pause_gpu_hours);
+      out << g;
+    }
+    out << "\n";
   }
   out << "  jobs        " << s.jobs_succeeded << " of " << s.jobs_arrived << " arrived finished, " << s.jobs_running
       << " running, " << s.jobs_queued << " queued";
+  if (s.jobs_failed) out << ", " << s.jobs_failed << " failed";
   if (s.jobs_not_arrived) out << ", " << s.jobs_not_arrived << " after the horizon";
   out << "; " << s.preemptions << " preemptions";
   if (s.evictions) out << ", " << s.evictions << " evictions (node removed or reclaimed)";
   if (s.interruptions) out << ", " << s.interruptions << " spot interruptions";
   out << "\n";
+  if (s.elastic_jobs)
+    out << "  elastic     " << s.elastic_jobs << " jobs: " << s.elastic_restarts << " restarts after losing workers, "
+        << s.elastic_rescales << " to grow back, " << s.jobs_failed << " failed out of restarts\n";
   out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";
   if (s.wait_s_by_team.size() > 1)

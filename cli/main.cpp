@@ -48,19 +48,23 @@ int cmd_validate(const std::string& path, const std::vector<std::string>& sets) 
   return 0;
 }
 
-// "a.b=x,y" -> {"a.b=x", "a.b=y"}
+// "a.b=x,y" -> {"a.b=x", "a.b=y"}. Commas inside {} or [] belong to a YAML
+// value: "a=null,{p: 1, q: 2}" -> {"a=null", "a={p: 1, q: 2}"}.
 std::vector<std::string> expand_vary(const std::string& v) {
   auto eq = v.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == v.size())
     throw InputError("--vary " + v + ": expected path=value1,value2,... e.g. scheduler.placement=first-fit,best-fit");
   std::vector<std::string> out;
-  std::string path = v.substr(0, eq), rest = v.substr(eq + 1);
+  const std::string path = v.substr(0, eq + 1), rest = v.substr(eq + 1);
   std::size_t start = 0;
-  while (start <= rest.size()) {
-    auto comma = rest.find(',', start);
-    if (comma == std::string::npos) comma = rest.size();
-    out.push_back(path + "=" + rest.substr(start, comma - start));
-    start = comma + 1;
+  int depth = 0;
+  for (std::size_t i = 0; i <= rest.size(); ++i) {
+    const char c = i < rest.size() ? rest[i] : ',';
+    if (c == '{' || c == '[') ++depth;
+    if ((c == '}' || c == ']') && depth > 0) --depth;
+    if (c != ',' || (depth > 0 && i < rest.size())) continue;
+    out.push_back(std::string(path).append(rest, start, i - start));
+    start = i + 1;
   }
   return out;
 }

@@ -15,9 +15,10 @@
 // - a checkpoint counts as saved when its write completes, at an instant t it is
 //   saved "by t" when the write ends at or before t.
 //
-// Work is measured in microseconds of single-replica run time (Job::duration); an
-// attempt runs at `rate` work per wall microsecond (e.g. ScalingCurve::speedup of
-// an elastic job's world size relative to its duration's reference size).
+// Work is measured in microseconds of run time at the job's reference size
+// (Job::duration); an attempt runs at `rate` work per wall microsecond (e.g.
+// ElasticPolicy::rate: ScalingCurve::speedup of an elastic job's world size
+// relative to its max_replicas).
 //
 // Rounding: with rate == 1 every result is exact integer arithmetic. For any other
 // rate, a stretch of w work between two pauses takes ceil(w / rate) µs of wall time

@@ -2,10 +2,12 @@
 // Jobs and their pods as submitted: the workload, independent of any policy.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/checkpoint.hpp"
+#include "models/elastic.hpp"
 #include "models/resources.hpp"
 #include "sim/time.hpp"
 
@@ -39,6 +41,7 @@ struct Job {
   sim::SimTime submit = 0;
   sim::SimTime duration = 0;  // work: run time once all pods are placed, without checkpoint pauses
   CheckpointPolicy checkpoint;  // none by default: an interrupted job starts over
+  std::optional<ElasticPolicy> elastic;  // set: its pods are max_replicas workers, any min of them run
   std::vector<PodSpec> pods;
   std::string source;  // "file:line" it came from, for messages
 

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "models/workload/csv_trace.hpp"
+#include "scenario/elastic_yaml.hpp"
 #include "scenario/yaml_fields.hpp"
 #include "util/csv.hpp"
 #include "util/input_error.hpp"
@@ -219,7 +220,7 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
     throw InputError(at(n, file, path) + ": expected exactly one of synthetic, csv, openb_pods, got " +
                      (present.empty() ? std::string("none") : join(present, " and ")));
   const std::string kind = present[0];
-  std::vector<std::string> allowed = {"name", kind, "checkpoint"};
+  std::vector<std::string> allowed = {"name", kind, "checkpoint", "elastic"};
   if (kind != "synthetic") allowed.push_back("limit");
   if (kind == "openb_pods")
     for (const char* k : {"skip_pending", "skip_zero_duration", "min_duration", "namespace", "qos_priority_classes"})
@@ -235,6 +236,7 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
     src.checkpoint.write = c.duration("write", 0);
     src.checkpoint.restore = c.duration("restore", 0);
   }
+  if (f.has("elastic")) src.elastic = parse_elastic(f);
   if (!valid_name(src.name)) f.fail("name", "a name of letters, digits, '-', '_' or '.'");
   src.where = where(file, line_of(n), "");
   std::size_t limit = static_cast<std::size_t>(f.integer("limit", 1, std::numeric_limits<std::int64_t>::max(), 0));
@@ -295,7 +297,10 @@ std::vector<models::Job> materialize_workload(const std::vector<WorkloadSource>&
       const auto& o = std::get<OpenbPodsSpec>(src.spec);
       jobs = models::load_openb_pods(o.path, o.options, 0, classes);
     }
-    for (auto& j : jobs) j.checkpoint = src.checkpoint;
+    for (auto& j : jobs) {
+      j.checkpoint = src.checkpoint;
+      if (src.elastic) models::make_elastic(j, *src.elastic);
+    }
     all.insert(all.end(), std::make_move_iterator(jobs.begin()), std::make_move_iterator(jobs.end()));
   }
   if (all.size() > std::numeric_limits<models::JobId>::max())

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -33,6 +34,7 @@ struct WorkloadSource {
   std::string where;  // "file:line" of the entry
   std::variant<models::SyntheticSpec, CsvTraceSpec, OpenbPodsSpec> spec;
   models::CheckpointPolicy checkpoint;  // applied to every job of the source
+  std::optional<models::ElasticSpec> elastic;  // set: every job of the source is elastic
 };
 
 // `node` is the value of the `workload:` key of `file`; relative paths in it

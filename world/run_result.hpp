@@ -11,19 +11,30 @@
 
 namespace fleetsim::world {
 
-enum class JobStatus : std::uint8_t { not_arrived, queued, running, terminating, succeeded };
+// failed: an elastic job out of restarts (terminal, like succeeded).
+enum class JobStatus : std::uint8_t { not_arrived, queued, running, terminating, succeeded, failed };
 const char* to_string(JobStatus s);
 
 struct JobRecord {
   JobStatus status = JobStatus::not_arrived;
-  sim::SimTime first_start = -1;  // first time all pods were placed
-  sim::SimTime last_start = -1;
-  sim::SimTime end = -1;          // completion
+  sim::SimTime first_start = -1;  // first time all pods (elastic: min_replicas) were placed
+  sim::SimTime last_start = -1;   // start of the last attempt (elastic: also restarts)
+  sim::SimTime end = -1;          // completion, or failure
   int preemptions = 0;
   int evictions = 0;              // pods evicted because their node was removed
   sim::SimTime saved_progress = 0;  // work checkpointed (what a restart resumes from)
   double lost_work_s = 0;           // work done but not checkpointed when interrupted
   double checkpoint_overhead_s = 0; // time spent writing and restoring checkpoints
+  // Elastic jobs (0 otherwise but replicas): restarts after losing members (at
+  // most max_restarts), restarts to grow back (free), workers of the current or
+  // last attempt (0 while queued), and time paused at re-rendezvous.
+  int restarts = 0;
+  int rescales = 0;
+  int replicas = 0;
+  double rescale_pause_s = 0;
+  // GPU-seconds of lost work, checkpoint overhead and rendezvous pauses, each at
+  // its attempt's world size.
+  double lost_gpu_s = 0, checkpoint_gpu_s = 0, rescale_pause_gpu_s = 0;
   double gpu_seconds = 0;         // whole GPUs held x time, all attempts
   double cost_usd = 0;            // share of the nodes it occupied
   std::vector<models::NodeId> nodes;  // where its pods run (or last ran)

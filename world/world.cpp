@@ -17,6 +17,7 @@ const char* to_string(JobStatus s) {
     case JobStatus::running: return "running";
     case JobStatus::terminating: return "terminating";
     case JobStatus::succeeded: return "succeeded";
+    case JobStatus::failed: return "failed";
   }
   return "?";
 }
@@ -46,6 +47,7 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   nominated_by_.assign(n, UINT32_MAX);
   running_view_.assign(n, nullptr);
   attempt_.resize(n);
+  bound_at_.assign(n, 0);
   notice_at_.assign(n, sim::kNever);
   evict_event_.resize(n);
   pending_since_.assign(n, 0);
@@ -158,6 +160,7 @@ void World::cycle() {
     if (queue_->preemption() && awaiting_victims_[id] == 0) try_preempt(id);
     return !queue_->blocking();
   };
+  const bool freed = capacity_freed_;
   if (capacity_freed_ || queue_->blocking()) {
     // Something left since the last cycle: every pending job may fit now.
     queue_->for_each(attempt);
@@ -168,6 +171,7 @@ void World::cycle() {
   }
   for (JobId id : started) queue_->remove(jobs_[id]);
   if (!started.empty()) ++queue_version_;
+  if (freed) grow_elastic();  // what the queue left over
   capacity_freed_ = false;
   arrivals_since_cycle_.clear();
   sample();
@@ -178,24 +182,21 @@ bool World::try_start(JobId id) {
   if (awaiting_victims_[id] > 0) return false;  // nominated: waits for its victims
   JobRecord& r = records_[id];
   r.nodes.clear();
-  // Gang placement: all pods or none.
-  for (std::uint32_t i = 0; i < j.pods.size(); ++i) {
-    auto node = placement_->place(j.pods[i], cluster_);
-    if (!node) {
-      for (std::uint32_t k = i; k-- > 0;) cluster_.unassume(r.nodes[k], models::PodRef{id, k});
-      r.nodes.clear();
-      return false;
-    }
-    cluster_.bind(*node, models::PodRef{id, i}, j.pods[i], j.priority, sim_.now());
-    r.nodes.push_back(*node);
+  // Gang placement: all pods or none. An elastic job needs min_replicas of them
+  // (all or none) and takes as many more as fit, up to max_replicas.
+  const std::size_t need = j.elastic ? static_cast<std::size_t>(j.elastic->min_replicas) : j.pods.size();
+  if (place_more(id) < need) {
+    for (auto k = static_cast<std::uint32_t>(r.nodes.size()); k-- > 0;)
+      cluster_.unassume(r.nodes[k], models::PodRef{id, k});
+    r.nodes.clear();
+    return false;
   }
   r.status = JobStatus::running;
+  const bool restart = r.first_start >= 0;
   if (r.first_start < 0) r.first_start = sim_.now();
   r.last_start = sim_.now();
   accrued_to_[id] = sim_.now();
-  attempt_[id] = models::Attempt{j.checkpoint, j.duration, sim_.now(), r.saved_progress};
-  notice_at_[id] = sim::kNever;
-  completion_[id] = sim_.at(attempt_[id].finish(), ev_complete_, id);
+  begin_attempt(id, restart);
   running_view_[id] = &j;
   ++running_;
   return true;
@@ -204,7 +205,14 @@ bool World::try_start(JobId id) {
 bool World::try_preempt(JobId id) {
   const models::Job& j = jobs_[id];
   if (!j.preempts) return false;
-  auto victims = policies::plan_job_preemption(j, cluster_, *placement_, sim_.now());
+  std::optional<std::set<JobId>> victims;
+  if (j.elastic && static_cast<std::size_t>(j.elastic->min_replicas) < j.pods.size()) {
+    models::Job need = j;  // an elastic job preempts for its min_replicas only
+    need.pods.resize(static_cast<std::size_t>(j.elastic->min_replicas));
+    victims = policies::plan_job_preemption(need, cluster_, *placement_, sim_.now());
+  } else {
+    victims = policies::plan_job_preemption(j, cluster_, *placement_, sim_.now());
+  }
   if (!victims) return false;
   for (JobId v : *victims) {
     if (records_[v].status != JobStatus::running) continue;
@@ -247,13 +255,15 @@ void World::release(JobId id) {
   const JobRecord& r = records_[id];
   for (std::uint32_t i = 0; i < r.nodes.size(); ++i) cluster_.unbind(r.nodes[i], models::PodRef{id, i}, sim_.now());
   running_view_[id] = nullptr;
+  if (jobs_[id].elastic) ++queue_version_;  // a partly placed job's Pending pods go too
   capacity_freed_ = true;
   last_change_ = sim_.now();
 }
 
 void World::on_complete(JobId id) {
-  records_[id].checkpoint_overhead_s += sim::to_seconds(attempt_[id].overhead(sim_.now()));
+  book_attempt(id, 0, attempt_[id].overhead(sim_.now()));
   records_[id].saved_progress = jobs_[id].duration;
+  growable_.erase(id);
   release(id);
   records_[id].status = JobStatus::succeeded;
   records_[id].end = sim_.now();
@@ -265,16 +275,12 @@ void World::on_evicted(JobId id) {
   end_attempt(id);
   release(id);
   JobRecord& r = records_[id];
-  r.status = JobStatus::queued;
-  r.nodes.clear();
   r.preemptions++;
   ++preemptions_;
   --terminating_;
   awaiting_victims_[nominated_by_[id]]--;
   nominated_by_[id] = UINT32_MAX;
-  pending_since_[id] = sim_.now();
-  queue_->add(jobs_[id]);  // restarts from the beginning when placed again
-  ++queue_version_;
+  requeue(id);  // resumes from its last checkpoint when placed again
   request_cycle();
 }
 
@@ -320,24 +326,20 @@ void World::end_attempt(JobId id) {
     if (emergency > saved) done = saved = emergency;  // it stopped working to write
   }
   notice_at_[id] = sim::kNever;
-  r.lost_work_s += sim::to_seconds(done - saved);
-  r.checkpoint_overhead_s += sim::to_seconds(a.overhead(now));
+  book_attempt(id, done - saved, a.overhead(now));
   r.saved_progress = saved;
 }
 
 void World::evict(JobId id) {
+  if (jobs_[id].elastic) return lose_members(id);
   end_attempt(id);
   release(id);
   JobRecord& r = records_[id];
   sim_.cancel(completion_[id]);
-  r.status = JobStatus::queued;
-  r.nodes.clear();
   r.evictions++;
   ++evictions_;
   --running_;
-  pending_since_[id] = sim_.now();
-  queue_->add(jobs_[id]);  // loses its progress, like a pod deleted by a drain
-  ++queue_version_;
+  requeue(id);  // keeps its last checkpoint, like a pod deleted by a drain
 }
 
 void World::remove_node(models::NodeId id) {
@@ -433,9 +435,10 @@ void World::reconcile() {
       if (records_[id].status == JobStatus::queued) now.push_back({&jobs_[id], pending_since_[id]});
       return true;
     });
+    add_partly_placed(now);
     // A job that arrived and started between two ticks was never pending.
     const auto same = [](const policies::PendingJob& a, const policies::PendingJob& b) {
-      return a.job == b.job && a.pending_since == b.pending_since;
+      return a.job == b.job && a.pending_since == b.pending_since && a.placed == b.placed;
     };
     if (!std::equal(now.begin(), now.end(), pending_.begin(), pending_.end(), same)) {
       pending_ = std::move(now);

@@ -48,6 +48,17 @@ class World {
   void request_cycle();
   void cycle();
   bool try_start(models::JobId id);
+  // A job's runs (world/attempts.cpp).
+  std::size_t place_more(models::JobId id);
+  void begin_attempt(models::JobId id, bool restart);
+  void book_attempt(models::JobId id, sim::SimTime lost, sim::SimTime overhead);
+  void requeue(models::JobId id);
+  // Elastic jobs (world/elastic.cpp).
+  void lose_members(models::JobId id);
+  void rebind(models::JobId id, std::vector<models::NodeId> nodes);
+  void grow_elastic();
+  void fail(models::JobId id);
+  void add_partly_placed(std::vector<policies::PendingJob>& pending) const;
   bool try_preempt(models::JobId id);
   void release(models::JobId id);
   void accrue(models::JobId id, sim::SimTime until);
@@ -66,6 +77,8 @@ class World {
   std::vector<const models::Job*> running_view_;
   std::vector<sim::SimTime> pending_since_;
   std::vector<models::Attempt> attempt_;     // the current run of each job
+  std::vector<sim::SimTime> bound_at_;       // when that run's pods were bound (before any pause)
+  std::set<models::JobId> growable_;         // running elastic jobs below max_replicas
   std::vector<sim::SimTime> notice_at_;      // SIGTERM / interruption notice, kNever if none
   std::vector<sim::EventHandle> evict_event_;  // pending end of a preemption victim's grace
   std::vector<std::optional<models::SpotMarket>> markets_;  // per pool, spot pools only

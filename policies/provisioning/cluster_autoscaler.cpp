@@ -286,7 +286,7 @@ std::vector<ClusterAutoscaler::PendingPod> ClusterAutoscaler::place_on_existing(
   for (std::size_t k = 0; k < v.unschedulable.size(); ++k) {
     const models::Job* job = v.unschedulable[k].job;
     if (!job || job->priority < cfg_.expendable_pods_priority_cutoff) continue;
-    for (const auto& spec : job->pods) {
+    for (const auto& spec : v.unschedulable[k].pending_pods()) {
       const SimPod p = sim_pod(spec);
       Slot* where = nullptr;
       if (most.covers(p.need)) {
@@ -328,7 +328,7 @@ void ClusterAutoscaler::scale_up(const ProvisioningView& v, Snapshot& s, std::ve
     std::vector<std::int8_t> fits_here(v.unschedulable.size(), -1);  // -1 = not checked yet
     auto job_fits = [&](std::size_t k) {
       if (fits_here[k] < 0) {
-        const auto& job_pods = v.unschedulable[k].job->pods;
+        const auto job_pods = v.unschedulable[k].pending_pods();
         fits_here[k] = std::all_of(job_pods.begin(), job_pods.end(),
                                    [&](const models::PodSpec& p) { return empty.fits(sim_pod(p)); });
       }

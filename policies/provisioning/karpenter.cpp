@@ -402,7 +402,7 @@ void Karpenter::provision(Ctx& x, const std::vector<const models::PodSpec*>& ext
   std::vector<SimPod> pods;
   for (const models::PodSpec* s : extra) pods.push_back(sim_pod(*s));
   for (const auto& pj : x.v.unschedulable)
-    for (const auto& s : pj.job->pods) pods.push_back(sim_pod(s));
+    for (const auto& s : pj.pending_pods()) pods.push_back(sim_pod(s));
   std::stable_sort(pods.begin(), pods.end(), larger);
 
   struct Claim {
@@ -546,7 +546,7 @@ void Karpenter::disrupt(Ctx& x) {
   {
     std::vector<SimPod> pend;
     for (const auto& pj : x.v.unschedulable)
-      for (const auto& sp : pj.job->pods) pend.push_back(sim_pod(sp));
+      for (const auto& sp : pj.pending_pods()) pend.push_back(sim_pod(sp));
     std::stable_sort(pend.begin(), pend.end(), larger);
     for (const SimPod& p : pend) {
       const std::size_t i = x.first_ready_fit(p, kNoNode);

@@ -4,6 +4,7 @@
 // provisioner answers with nodes to launch and nodes to remove. The world applies
 // them: launches go through the node lifecycle (launch delay, boot delay, launch
 // failures), removals cordon the node, evict its pods and terminate it.
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,10 @@ namespace fleetsim::policies {
 struct PendingJob {
   const models::Job* job = nullptr;
   sim::SimTime pending_since = 0;  // arrival, or return to the queue after an eviction
+  // Pods already running: an elastic job runs with some of its pods placed and
+  // the rest Pending. Only job->pods[placed..] are unschedulable.
+  std::uint32_t placed = 0;
+  std::span<const models::PodSpec> pending_pods() const { return std::span(job->pods).subspan(placed); }
 };
 
 struct ProvisioningView {

@@ -93,7 +93,8 @@ TEST_P(ShippedScenario, LoadsValidatesAndRuns) {
   const auto r = w.run();
   const auto sum = analysis::summarize(r);
   EXPECT_GE(sum.jobs_succeeded, 1u);
-  EXPECT_EQ(sum.jobs_succeeded + sum.jobs_running + sum.jobs_queued + sum.jobs_not_arrived, sum.jobs_total);
+  EXPECT_EQ(sum.jobs_succeeded + sum.jobs_failed + sum.jobs_running + sum.jobs_queued + sum.jobs_not_arrived,
+            sum.jobs_total);
   EXPECT_GT(sum.cost_total, 0);
   EXPECT_GE(sum.cost_idle, -1e-9 * sum.cost_total);
   EXPECT_GT(sum.gpu_allocation, 0);

@@ -1,7 +1,7 @@
 // Property tests: random scenarios (pools from the shipped catalog, synthetic
-// workloads with gang jobs and priority classes, every queue and placement
-// policy, with and without a horizon) must keep the books balanced and the
-// cluster consistent, and runs must be reproducible.
+// workloads with gang and elastic jobs and priority classes, every queue and
+// placement policy, with and without a horizon) must keep the books balanced
+// and the cluster consistent, and runs must be reproducible.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -73,9 +73,19 @@ Generated random_scenario(std::mt19937_64& g, int index) {
 
   y << "workload:\n";
   const int nsources = pick(1, 2);
+  // Elastic sources draw from their own generator, so the rest of each scenario
+  // is what it was before elastic jobs existed.
+  std::mt19937_64 eg(0xE1A5u + static_cast<std::uint64_t>(index));
+  auto epick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(eg); };
   for (int w = 0; w < nsources; ++w) {
-    y << "  - name: src" << w << "\n"
-      << "    synthetic:\n"
+    y << "  - name: src" << w << "\n";
+    if (epick(0, 2) == 0) {
+      const int mx = epick(2, 4);
+      y << "    elastic: {min_replicas: " << epick(1, mx) << ", max_replicas: " << mx
+        << ", max_restarts: " << epick(0, 3) << ", scaling: " << (epick(0, 1) ? "linear" : "{amdahl: 0.9}")
+        << ", rescale_pause: " << epick(0, 60) << "s}\n";
+    }
+    y << "    synthetic:\n"
       << "      count: " << pick(20, 120) << "\n"
       << "      arrivals: {rate: " << pick(2, 30) << "/h}\n";
     if (pick(0, 1))
@@ -136,7 +146,7 @@ void check_invariants(const Outcome& o, const Generated& gen) {
   ASSERT_EQ(r.bills.size(), cluster.nodes().size());
 
   // Every job is in exactly one status and the counts add up.
-  std::size_t by_status[5] = {0, 0, 0, 0, 0};
+  std::size_t by_status[6] = {0, 0, 0, 0, 0, 0};
   std::int64_t gpus_held = 0;
   double job_cost = 0, job_gpu_s = 0;
   for (std::size_t i = 0; i < r.jobs.size(); ++i) {
@@ -144,7 +154,7 @@ void check_invariants(const Outcome& o, const Generated& gen) {
     const auto& rec = r.records[i];
     SCOPED_TRACE("job " + j.name);
     const auto st = static_cast<std::size_t>(rec.status);
-    ASSERT_LT(st, 5u);
+    ASSERT_LT(st, 6u);
     by_status[st]++;
     job_cost += rec.cost_usd;
     job_gpu_s += rec.gpu_seconds;
@@ -168,19 +178,34 @@ void check_invariants(const Outcome& o, const Generated& gen) {
       case JobStatus::terminating:
         EXPECT_GE(rec.last_start, rec.first_start);
         EXPECT_GE(rec.first_start, j.submit);
-        EXPECT_EQ(rec.nodes.size(), j.pods.size());
-        if (rec.status == JobStatus::running) {
+        EXPECT_EQ(rec.replicas, static_cast<int>(rec.nodes.size()));
+        if (j.elastic) {
+          // Any world size in [min, max], its pods numbered 0..n-1.
+          EXPECT_GE(rec.replicas, j.elastic->min_replicas);
+          EXPECT_LE(rec.replicas, j.elastic->max_replicas);
+        } else {
+          EXPECT_EQ(rec.nodes.size(), j.pods.size());
+        }
+        if (rec.status == JobStatus::running && !j.elastic) {  // (fewer elastic workers run slower)
           EXPECT_GT(rec.last_start + j.duration, r.end);
         }
-        gpus_held += j.total_gpus();
+        for (std::size_t k = 0; k < rec.nodes.size(); ++k) gpus_held += j.pods[k].whole_gpus();
         break;
       case JobStatus::succeeded:
         EXPECT_GE(rec.end, rec.first_start);
         EXPECT_GE(rec.first_start, j.submit);
         EXPECT_GE(rec.last_start, rec.first_start);
+        EXPECT_LE(rec.end, r.end);
+        if (j.elastic) {
+          // Fewer workers than max run slower (linear and Amdahl curves here), and
+          // restarts pause: never faster than the whole duration.
+          EXPECT_GE(rec.end, rec.last_start + j.duration);
+          EXPECT_GE(rec.replicas, j.elastic->min_replicas);
+          EXPECT_EQ(rec.nodes.size(), static_cast<std::size_t>(rec.replicas));
+          break;
+        }
         // The last attempt ran the whole duration (preempted jobs restart from scratch).
         EXPECT_EQ(rec.end, rec.last_start + j.duration);
-        EXPECT_LE(rec.end, r.end);
         EXPECT_EQ(rec.nodes.size(), j.pods.size());
         EXPECT_GE(rec.gpu_seconds, j.total_gpus() * sim::to_seconds(j.duration) * (1 - 1e-9));
         if (rec.preemptions == 0) {
@@ -197,20 +222,34 @@ void check_invariants(const Outcome& o, const Generated& gen) {
           EXPECT_TRUE(near_rel(rec.cost_usd, expect, 1e-9)) << rec.cost_usd << " vs " << expect;
         }
         break;
+      case JobStatus::failed:
+        // Only an elastic job out of restarts fails.
+        EXPECT_TRUE(j.elastic.has_value());
+        if (j.elastic) {
+          EXPECT_EQ(rec.restarts, j.elastic->max_restarts);
+        }
+        EXPECT_GE(rec.end, rec.first_start);
+        break;
+    }
+    if (j.elastic) {
+      EXPECT_LE(rec.restarts, j.elastic->max_restarts);
+    } else {
+      EXPECT_EQ(rec.restarts + rec.rescales, 0);
     }
     if (rec.first_start < 0) {
       EXPECT_EQ(rec.gpu_seconds, 0);
       EXPECT_EQ(rec.cost_usd, 0);
     }
   }
-  const std::size_t total = by_status[0] + by_status[1] + by_status[2] + by_status[3] + by_status[4];
+  const std::size_t total = by_status[0] + by_status[1] + by_status[2] + by_status[3] + by_status[4] + by_status[5];
   EXPECT_EQ(total, s.jobs_total);
   EXPECT_EQ(by_status[static_cast<int>(JobStatus::not_arrived)], s.jobs_not_arrived);
   EXPECT_EQ(by_status[static_cast<int>(JobStatus::queued)], s.jobs_queued);
   EXPECT_EQ(by_status[static_cast<int>(JobStatus::running)] + by_status[static_cast<int>(JobStatus::terminating)],
             s.jobs_running);
   EXPECT_EQ(by_status[static_cast<int>(JobStatus::succeeded)], s.jobs_succeeded);
-  EXPECT_EQ(s.jobs_succeeded + s.jobs_running + s.jobs_queued + s.jobs_not_arrived, s.jobs_total);
+  EXPECT_EQ(by_status[static_cast<int>(JobStatus::failed)], s.jobs_failed);
+  EXPECT_EQ(s.jobs_succeeded + s.jobs_failed + s.jobs_running + s.jobs_queued + s.jobs_not_arrived, s.jobs_total);
   if (!r.horizon_reached) {
     EXPECT_EQ(s.jobs_not_arrived, 0u);
   }
@@ -283,18 +322,27 @@ INSTANTIATE_TEST_SUITE_P(Random, Invariants, ::testing::Range(0, 20));
 TEST(Invariants, CoverPreemptionAndHorizons) {
   // The generator must actually exercise preemption, gangs and cut-off runs.
   std::uint64_t preemptions = 0;
-  std::size_t cut_off = 0, gangs = 0;
+  std::size_t cut_off = 0, gangs = 0, elastic = 0, partial = 0, grown = 0;
   for (int i = 0; i < 20; ++i) {
     std::mt19937_64 g(0xF1EE7u + static_cast<std::uint64_t>(i) * 7919u);
     const Generated gen = random_scenario(g, i);
     auto o = run(gen.yaml, 1 + static_cast<std::uint64_t>(i));
     preemptions += o->sum.preemptions;
     cut_off += o->r.horizon_reached && (o->sum.jobs_running + o->sum.jobs_queued + o->sum.jobs_not_arrived) > 0;
-    for (const auto& j : o->r.jobs) gangs += j.pods.size() > 1;
+    for (std::size_t k = 0; k < o->r.jobs.size(); ++k) {
+      const auto& j = o->r.jobs[k];
+      const auto& rec = o->r.records[k];
+      gangs += j.pods.size() > 1 && !j.elastic;
+      elastic += j.elastic.has_value();
+      partial += j.elastic && rec.replicas > 0 && rec.replicas < j.elastic->max_replicas;
+      grown += static_cast<std::size_t>(rec.rescales);
+    }
   }
   EXPECT_GT(preemptions, 0u);
   EXPECT_GT(cut_off, 0u);
   EXPECT_GT(gangs, 0u);
+  EXPECT_GT(elastic, 0u);
+  EXPECT_GT(partial + grown, 0u);  // some elastic job ran below max, or grew back
 }
 
 void expect_same_records(const world::RunResult& a, const world::RunResult& b) {
