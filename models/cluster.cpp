@@ -47,6 +47,8 @@ NodeId Cluster::add_node(PoolId pool, sim::SimTime now, int max_pods, NodeState 
   nodes_.push_back(std::move(n));
   live_.push_back(nodes_.back().id);
   pool_counts_[pool].live++;
+  pool_counts_[pool].by_state[static_cast<int>(NodeState::launching)]++;
+  changes_.push_back(nodes_.back().id);
   ++node_version_;
   max_gpus_ = std::max(max_gpus_, p.type->gpus);
   const NodeId id = nodes_.back().id;
@@ -80,6 +82,9 @@ void Cluster::set_state(NodeId id, NodeState state, sim::SimTime now) {
   }
   auto up = [](NodeState st) { return st == NodeState::booting || st == NodeState::ready; };
   pool_counts_[n.pool].up += static_cast<int>(up(state)) - static_cast<int>(up(n.state));
+  pool_counts_[n.pool].by_state[static_cast<int>(n.state)]--;
+  if (state != NodeState::terminated) pool_counts_[n.pool].by_state[static_cast<int>(state)]++;
+  changes_.push_back(id);
   if (state == NodeState::terminated) {
     pool_counts_[n.pool].live--;
     live_.erase(std::lower_bound(live_.begin(), live_.end(), id));
@@ -137,6 +142,7 @@ std::uint32_t Cluster::bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_
   n.pods.push_back(BoundPod{ref, req, mask, priority, now, n.pods_changed});
   n.pods_changed = now;
   ++pod_version_;
+  changes_.push_back(id);
   histogram_move(n, before);
   gpus_allocated_ += g;
   return mask;
@@ -155,6 +161,7 @@ BoundPod Cluster::remove_pod(NodeId id, PodRef ref) {
   n.pods.pop_back();
   ++pod_version_;
   ++unbind_version_;
+  changes_.push_back(id);
   histogram_move(n, before);
   return gone;
 }

@@ -95,6 +95,8 @@ class Cluster {
   int pool_size(PoolId pool) const { return pool_counts_[pool].live; }
   // Nodes of `pool` booting or ready: running and not cordoned.
   int pool_up(PoolId pool) const { return pool_counts_[pool].up; }
+  // Nodes of `pool` in `state` (terminated ones are not counted).
+  int pool_in(PoolId pool, NodeState state) const { return pool_counts_[pool].by_state[static_cast<int>(state)]; }
   // Nodes not terminated, in id order: what loops over the cluster need, as a
   // long run leaves many more terminated nodes behind.
   const std::vector<NodeId>& live() const { return live_; }
@@ -104,6 +106,17 @@ class Cluster {
   std::uint64_t node_version() const { return node_version_; }
   std::uint64_t pod_version() const { return pod_version_; }
   std::uint64_t unbind_version() const { return unbind_version_; }
+  // The nodes that changed (added, state, pods bound or unbound), oldest first,
+  // since the last clear_changes(): a controller can keep its own index of the
+  // cluster up to date without visiting every node. Entry i is change number
+  // changes_base() + i; one that finds changes_base() past what it read has
+  // missed changes and must look at every node.
+  const std::vector<NodeId>& changes() const { return changes_; }
+  std::uint64_t changes_base() const { return changes_base_; }
+  void clear_changes() {
+    changes_base_ += changes_.size();
+    changes_.clear();
+  }
 
   const std::vector<Node>& nodes() const { return nodes_; }
   const Node& node(NodeId id) const { return nodes_[id]; }
@@ -135,6 +148,7 @@ class Cluster {
   struct PoolCounts {
     int live = 0;
     int up = 0;
+    std::array<int, 5> by_state{};
   };
   std::vector<NodePool> pools_;
   std::vector<PoolCounts> pool_counts_;
@@ -143,6 +157,8 @@ class Cluster {
   std::uint64_t node_version_ = 0;
   std::uint64_t pod_version_ = 0;
   std::uint64_t unbind_version_ = 0;
+  std::vector<NodeId> changes_;
+  std::uint64_t changes_base_ = 0;
   std::vector<std::pair<const InstanceType*, std::shared_ptr<const GpuTopology>>> topologies_;  // shared by copies
   std::array<std::int64_t, 33> free_hist_{};  // nodes by free GPU count
   int max_gpus_ = 0;

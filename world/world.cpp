@@ -448,6 +448,7 @@ void World::reconcile() {
   policies::ProvisioningActions actions;
   provisioner_->reconcile({cluster_, pending_, sim_.now(), running_view_, pending_version_}, provisioning_rng_,
                           actions);
+  cluster_.clear_changes();  // the provisioner has seen them
   for (const auto& [pool, count] : actions.launch)
     for (int i = 0; i < count; ++i) launch_node(pool);
   for (models::NodeId id : actions.remove) remove_node(id);
@@ -456,6 +457,8 @@ void World::reconcile() {
 
 void World::sample() {
   const SimTime t = sim_.now();
+  // Without a periodic provisioner nobody reads the change list: keep it short.
+  if (cluster_.changes().size() > 65536) cluster_.clear_changes();
   if (cluster_.nodes().size() != last_nodes_ || cluster_.nodes_running() != last_running_nodes_) {
     last_change_ = t;
     last_nodes_ = cluster_.nodes().size();

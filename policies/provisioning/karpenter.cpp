@@ -147,17 +147,70 @@ struct Karpenter::Ctx {
   ProvisioningActions& a;
   const models::Cluster& c;
   const Offerings& o;
+  const std::set<NodeId>& removing;
+  const std::map<NodeId, NodeId>& replacing;
   std::vector<std::int64_t> gpus;    // per NodePool: GPU capacity of its nodes not terminated
   std::deque<models::PodSpec> specs; // specs made up for pods of unknown jobs
-  std::vector<Slot> ready;  // disruption: free capacity of Ready nodes after pending pods took theirs
-  std::vector<std::size_t> gpu_free;  // disruption: indices of `ready` with a free GPU
+  // Disruption: free capacity of Ready nodes (not leaving) after pending pods took
+  // theirs. Those with a free GPU first, in node order (`gpu_free`); the others
+  // only once a pod without GPUs needs them (`all`: every one, in node order).
+  std::vector<Slot> ready;
+  std::vector<std::size_t> gpu_free;
+  std::vector<std::size_t> all;
+  bool all_built = false;
 
-  Ctx(const ProvisioningView& view, ProvisioningActions& actions, const Offerings& offerings)
-      : v(view), a(actions), c(view.cluster), o(offerings), gpus(offerings.by_nodepool.size(), 0) {
-    for (NodeId id : c.live()) {
-      const int np = o.nodepool_of[c.node(id).pool];
-      if (np >= 0) gpus[np] += c.node(id).type->gpus;
+  Ctx(const ProvisioningView& view, ProvisioningActions& actions, const Offerings& offerings,
+      const std::set<NodeId>& removing_nodes, const std::map<NodeId, NodeId>& replacing_nodes)
+      : v(view),
+        a(actions),
+        c(view.cluster),
+        o(offerings),
+        removing(removing_nodes),
+        replacing(replacing_nodes),
+        gpus(offerings.by_nodepool.size(), 0) {
+    for (PoolId p = 0; p < c.pools().size(); ++p)
+      if (o.nodepool_of[p] >= 0) gpus[o.nodepool_of[p]] += std::int64_t{c.pool_size(p)} * c.pools()[p].type->gpus;
+  }
+  bool leaving(NodeId id) const { return removing.count(id) || replacing.count(id); }
+  static Slot slot_of(const models::Node& n) {
+    return {n.id, n.type, n.free(), n.max_pods - static_cast<int>(n.pods.size()), n.state == NodeState::ready};
+  }
+  // Ready slots from the nodes with a free GPU (in node order).
+  void take_ready(const std::set<NodeId>& gpu_free_nodes) {
+    for (NodeId id : gpu_free_nodes) {
+      const models::Node& n = c.node(id);
+      if (n.state != NodeState::ready || leaving(id)) continue;
+      gpu_free.push_back(ready.size());
+      ready.push_back(slot_of(n));
     }
+  }
+  // The slot of a node in `ready`, or ready.size() if it has none. The slots from
+  // take_ready() and those ensure_all() appended are each in node order.
+  std::size_t slot_index(NodeId id) const {
+    auto find = [&](std::size_t lo, std::size_t hi) {
+      const auto b = ready.begin() + static_cast<std::ptrdiff_t>(lo), e = ready.begin() + static_cast<std::ptrdiff_t>(hi);
+      const auto it = std::lower_bound(b, e, id, [](const Slot& s, NodeId x) { return s.id < x; });
+      return it != e && it->id == id ? static_cast<std::size_t>(it - ready.begin()) : ready.size();
+    };
+    const std::size_t i = find(0, gpu_free.size());
+    return i < ready.size() ? i : find(gpu_free.size(), ready.size());
+  }
+  void ensure_all() {
+    if (all_built) return;
+    const std::size_t k = ready.size();  // slots so far: sorted by node
+    std::size_t i = 0;
+    for (NodeId id : c.live()) {
+      const models::Node& n = c.node(id);
+      if (n.state != NodeState::ready || leaving(id)) continue;
+      while (i < k && ready[i].id < id) ++i;
+      if (i < k && ready[i].id == id) {
+        all.push_back(i);
+      } else {
+        all.push_back(ready.size());
+        ready.push_back(slot_of(n));
+      }
+    }
+    all_built = true;
   }
   const models::NodePool& pool(PoolId p) const { return c.pools()[p]; }
   bool within_limit(PoolId p) const {
@@ -183,15 +236,10 @@ struct Karpenter::Ctx {
     return out;
   }
   // First fit of `p` on the Ready slots other than `skip`; ready.size() if none.
-  std::size_t first_ready_fit(const SimPod& p, NodeId skip) const {
-    auto ok = [&](std::size_t i) { return ready[i].id != skip && ready[i].fits(p); };
-    if (p.need.gpus > 0) {  // only nodes with a free GPU can hold it
-      for (std::size_t i : gpu_free)
-        if (ok(i)) return i;
-      return ready.size();
-    }
-    for (std::size_t i = 0; i < ready.size(); ++i)
-      if (ok(i)) return i;
+  std::size_t first_ready_fit(const SimPod& p, NodeId skip) {
+    if (p.need.gpus == 0) ensure_all();
+    for (std::size_t i : p.need.gpus > 0 ? gpu_free : all)
+      if (ready[i].id != skip && ready[i].fits(p)) return i;
     return ready.size();
   }
 };
@@ -271,6 +319,48 @@ bool Karpenter::forget_finished(const models::Cluster& c, sim::SimTime now) {
   return removing_.size() + mine_.size() + interrupted_.size() + replacing_.size() != before;
 }
 
+void Karpenter::index_node(const models::Cluster& c, NodeId id) {
+  if (idx_.key.size() <= id) idx_.key.resize(c.nodes().size(), Index::kNone);
+  int& key = idx_.key[id];
+  if (key >= 0) idx_.movable.erase({key, id});
+  if (key == Index::kOther) idx_.others.erase(id);
+  key = Index::kNone;
+  idx_.gpu_free.erase(id);
+  const models::Node& n = c.node(id);
+  if (n.state == NodeState::terminated) return;
+  if (n.state == NodeState::draining) {
+    idx_.drained.push_back(id);
+    return;
+  }
+  if (n.free().gpus > 0) idx_.gpu_free.insert(id);
+  if (n.state != NodeState::ready || o_.nodepool_of[n.pool] < 0) return;
+  if (c.pools()[n.pool].spot && !cfg_.spot_to_spot_consolidation) {
+    int largest = 0;
+    for (const auto& b : n.pods) largest = std::max(largest, b.request.gpus);
+    key = largest;
+    idx_.movable.insert({largest, id});
+  } else {
+    key = Index::kOther;
+    idx_.others.insert(id);
+  }
+}
+
+void Karpenter::sync_index(const models::Cluster& c, bool rebuild) {
+  const std::uint64_t end = c.changes_base() + c.changes().size();
+  if (rebuild || !idx_.built || idx_.cursor < c.changes_base()) {
+    idx_.key.assign(c.nodes().size(), Index::kNone);
+    idx_.gpu_free.clear();
+    idx_.movable.clear();
+    idx_.others.clear();
+    idx_.next_expiry = INT64_MIN;
+    for (NodeId id : c.live()) index_node(c, id);
+    idx_.built = true;
+  } else {
+    for (std::uint64_t i = idx_.cursor; i < end; ++i) index_node(c, c.changes()[i - c.changes_base()]);
+  }
+  idx_.cursor = end;
+}
+
 bool Karpenter::disruption_quiet(const ProvisioningView& v) const {
   return quiet_.on && v.unschedulable_version != 0 && v.now < quiet_.until &&
          quiet_.nodes == v.cluster.node_version() && quiet_.unbinds == v.cluster.unbind_version() &&
@@ -285,7 +375,7 @@ void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActi
   asked_first_id_ = c.nodes().size();
   std::optional<Ctx> ctx;
   auto x = [&]() -> Ctx& {
-    if (!ctx) ctx.emplace(v, a, o_);
+    if (!ctx) ctx.emplace(v, a, o_, removing_, replacing_);
     return *ctx;
   };
 
@@ -313,18 +403,19 @@ void Karpenter::reconcile(const ProvisioningView& v, sim::Rng&, ProvisioningActi
     for (auto it = replacing_.begin(); it != replacing_.end();)
       it = it->second == id ? replacing_.erase(it) : std::next(it);
   }
-  if (c.node_version() != scanned_node_version_) {  // a node can only start draining with a new version
-    scanned_node_version_ = c.node_version();
-    for (NodeId id : c.live()) {
-      const models::Node& n = c.node(id);
-      if (n.state != NodeState::draining || o_.nodepool_of[n.pool] < 0) continue;
-      if (removing_.count(id) || interrupted_.count(id)) continue;
-      interrupted_.insert(id);  // the provider's notice: replace now, avoid the offering
-      unavailable_[n.pool] = v.now + cfg_.unavailable_offering_ttl;
-      replacing_.erase(id);
-      for (const SimPod& p : x().pods_of(n)) extra.push_back(p.spec);
-    }
+  sync_index(c, v.unschedulable_version == 0);
+  std::sort(idx_.drained.begin(), idx_.drained.end());
+  idx_.drained.erase(std::unique(idx_.drained.begin(), idx_.drained.end()), idx_.drained.end());
+  for (NodeId id : idx_.drained) {
+    const models::Node& n = c.node(id);
+    if (n.state != NodeState::draining || o_.nodepool_of[n.pool] < 0) continue;
+    if (removing_.count(id) || interrupted_.count(id)) continue;
+    interrupted_.insert(id);  // the provider's notice: replace now, avoid the offering
+    unavailable_[n.pool] = v.now + cfg_.unavailable_offering_ttl;
+    replacing_.erase(id);
+    for (const SimPod& p : x().pods_of(n)) extra.push_back(p.spec);
   }
+  idx_.drained.clear();
   bool now_provision = a.remove.size() > removed_before || !extra.empty();
   // A removed in-flight node's capacity is gone: remaining offerings are tried at once.
 
@@ -390,20 +481,25 @@ void Karpenter::launch(Ctx& x, PoolId pool, Why why, NodeId replaces) {
 
 void Karpenter::provision(Ctx& x, const std::vector<const models::PodSpec*>& extra) {
   const models::Cluster& c = x.c;
-  std::vector<Slot> slots;
-  slots.reserve(c.live().size());
-  for (NodeId id : c.live()) {
-    const models::Node& n = c.node(id);
-    if (n.state != NodeState::ready && n.state != NodeState::booting && n.state != NodeState::launching) continue;
-    if (removing_.count(n.id) || replacing_.count(n.id)) continue;
-    slots.push_back({n.id, n.type, n.free(), n.max_pods - static_cast<int>(n.pods.size()),
-                     n.state == NodeState::ready});
-  }
   std::vector<SimPod> pods;
   for (const models::PodSpec* s : extra) pods.push_back(sim_pod(*s));
   for (const auto& pj : x.v.unschedulable)
     for (const auto& s : pj.pending_pods()) pods.push_back(sim_pod(s));
   std::stable_sort(pods.begin(), pods.end(), larger);
+  // Free capacity of ready and in-flight nodes, in node order: those with a free
+  // GPU are all that GPU pods can use.
+  const bool gpu_pods_only = std::all_of(pods.begin(), pods.end(), [](const SimPod& p) { return p.need.gpus > 0; });
+  std::vector<Slot> slots;
+  auto add_slot = [&](NodeId id) {
+    const models::Node& n = c.node(id);
+    if (n.state != NodeState::ready && n.state != NodeState::booting && n.state != NodeState::launching) return;
+    if (!x.leaving(id)) slots.push_back(Ctx::slot_of(n));
+  };
+  if (gpu_pods_only) {
+    for (NodeId id : idx_.gpu_free) add_slot(id);
+  } else {
+    for (NodeId id : c.live()) add_slot(id);
+  }
 
   struct Claim {
     std::vector<PoolId> options;
@@ -484,65 +580,61 @@ void Karpenter::disrupt(Ctx& x) {
   const std::size_t actions_before = x.a.remove.size() + x.a.launch.size();
   sim::SimTime wake = sim::kNever;  // when time alone could change the outcome
   for (const auto& [pool, until] : unavailable_) wake = std::min(wake, until);
-  const std::size_t nps = o_.by_nodepool.size();
-  std::vector<int> total(nps, 0), deleting(nps, 0), not_ready(nps, 0);
-  std::vector<std::pair<NodeId, std::size_t>> maybe;  // Ready NodePool nodes not being removed or replaced, slot
-  x.ready.clear();
-  x.gpu_free.clear();
-  x.ready.resize(c.live().size());  // filled in place: this loop runs every disruption poll
-  std::size_t filled = 0;
-  x.gpu_free.reserve(c.live().size());
-  maybe.reserve(c.live().size());
-  for (NodeId id : c.live()) {
-    const models::Node& n = c.node(id);
-    const int np = o_.nodepool_of[n.pool];
-    bool removing = removing_.count(id) > 0;
-    bool replacing = replacing_.count(id) > 0;
-    const bool up = n.state == NodeState::ready || n.state == NodeState::booting;
-    // Expiration: forceful, budgets ignored.
-    if (np >= 0 && cfg_.expire_after != sim::kNever && up && !removing && !interrupted_.count(id) &&
-        n.launched != sim::kNever) {
-      if (now - n.launched >= cfg_.expire_after) {
-        x.a.remove.push_back(id);
-        removing_.insert(id);
-        replacing_.erase(id);
-        removing = true;
-        replacing = false;
-      } else {
-        wake = std::min(wake, n.launched + cfg_.expire_after);
+  // Expiration: forceful, budgets ignored. No node expires before
+  // idx_.next_expiry (nodes launched later expire later), so most passes skip it.
+  if (cfg_.expire_after != sim::kNever && now >= idx_.next_expiry) {
+    idx_.next_expiry = now + cfg_.expire_after;
+    for (NodeId id : c.live()) {
+      const models::Node& n = c.node(id);
+      const bool up = n.state == NodeState::ready || n.state == NodeState::booting;
+      if (o_.nodepool_of[n.pool] < 0 || !up || n.launched == sim::kNever) continue;
+      if (removing_.count(id) || interrupted_.count(id) || now - n.launched < cfg_.expire_after) {
+        idx_.next_expiry = std::min(idx_.next_expiry, n.launched + cfg_.expire_after);
+        continue;
       }
+      x.a.remove.push_back(id);
+      removing_.insert(id);
+      replacing_.erase(id);
     }
-    if (np >= 0) {
-      ++total[np];
-      if (removing || replacing || n.state == NodeState::draining)
-        ++deleting[np];
-      else if (n.state != NodeState::ready)
-        ++not_ready[np];
-    }
-    if (n.state != NodeState::ready || removing || replacing) continue;
-    const models::Resources free = n.free();
-    if (free.gpus > 0) x.gpu_free.push_back(filled);
-    if (np >= 0) maybe.emplace_back(id, filled);
-    Slot& sl = x.ready[filled++];
-    sl.id = id;
-    sl.type = n.type;
-    sl.free = free;
-    sl.pods_free = n.max_pods - static_cast<int>(n.pods.size());
-    sl.ready = true;
   }
-  x.ready.resize(filled);
+  if (cfg_.expire_after != sim::kNever) wake = std::min(wake, idx_.next_expiry);
   quiet_ = {true, c.node_version(), c.unbind_version(), x.v.unschedulable_version, sim::kNever};
   if (cfg_.consolidate_after == sim::kNever) {
     quiet_.until = wake;
     return;
   }
+
+  // Budgets per NodePool: allowed = min(budgets) - deleting - not ready.
+  const std::size_t nps = o_.by_nodepool.size();
+  std::vector<int> total(nps, 0), deleting(nps, 0), not_ready(nps, 0);
+  for (PoolId p = 0; p < c.pools().size(); ++p) {
+    const int np = o_.nodepool_of[p];
+    if (np < 0) continue;
+    const int ready = c.pool_in(p, NodeState::ready), draining = c.pool_in(p, NodeState::draining);
+    total[np] += c.pool_size(p);
+    deleting[np] += draining;
+    not_ready[np] += c.pool_size(p) - ready - draining;
+  }
+  auto leaving = [&](NodeId id) {  // being removed or replaced, and not yet counted as draining
+    const models::Node& n = c.node(id);
+    const int np = o_.nodepool_of[n.pool];
+    if (np < 0 || n.state == NodeState::terminated || n.state == NodeState::draining) return;
+    ++deleting[np];
+    if (n.state != NodeState::ready) --not_ready[np];
+  };
+  for (NodeId id : removing_) leaving(id);
+  for (const auto& [id, by] : replacing_)
+    if (!removing_.count(id)) leaving(id);
   std::vector<int> allowed(nps, 0);
   for (std::size_t np = 0; np < nps; ++np)
     allowed[np] = allowed_disruptions(total[np], cfg_.budgets, deleting[np], not_ready[np]);
 
+  x.ready.clear();
+  x.gpu_free.clear();
+  x.take_ready(idx_.gpu_free);
   // Pending pods keep their claim on free capacity (the simulation schedules them
   // too): a node they would land on is not a candidate.
-  std::vector<char> wanted(x.ready.size(), 0);
+  std::vector<char> wanted;  // per slot
   {
     std::vector<SimPod> pend;
     for (const auto& pj : x.v.unschedulable)
@@ -552,6 +644,7 @@ void Karpenter::disrupt(Ctx& x) {
       const std::size_t i = x.first_ready_fit(p, kNoNode);
       if (i == x.ready.size()) continue;
       x.ready[i].take(p);
+      if (wanted.size() <= i) wanted.resize(x.ready.size(), 0);
       wanted[i] = 1;
     }
   }
@@ -572,11 +665,9 @@ void Karpenter::disrupt(Ctx& x) {
       max2 = std::max(max2, g);
     }
   }
-  auto cannot_move = [&](const models::Node& n, std::size_t slot) {
-    if (n.pods.empty() || !x.pool(n.pool).spot || cfg_.spot_to_spot_consolidation) return false;
-    int largest = 0;
-    for (const auto& b : n.pods) largest = std::max(largest, b.request.gpus);
-    return n.requested.gpus > free_total - x.ready[slot].free.gpus || largest > (slot == max1_slot ? max2 : max1);
+  auto cannot_move = [&](const models::Node& n, int largest, std::size_t slot) {
+    const std::int64_t own_free = slot < x.ready.size() ? x.ready[slot].free.gpus : 0;
+    return n.requested.gpus > free_total - own_free || largest > (slot == max1_slot ? max2 : max1);
   };
   struct Cand {
     std::size_t pods;
@@ -585,18 +676,24 @@ void Karpenter::disrupt(Ctx& x) {
     bool operator<(const Cand& o) const { return std::tie(pods, launched, id) < std::tie(o.pods, o.launched, o.id); }
   };
   std::vector<Cand> cands;
-  cands.reserve(maybe.size());
-  for (const auto& [id, slot] : maybe) {
+  auto consider = [&](NodeId id, bool spot_delete_only, int largest) {
+    if (removing_.count(id) || replacing_.count(id)) return;
     const models::Node& n = c.node(id);
-    if (wanted[slot]) continue;
+    const std::size_t slot = x.slot_index(id);
+    if (slot < wanted.size() && wanted[slot]) return;
     // consolidateAfter counts from the last pod change (or from Ready).
     const sim::SimTime since = n.pods_changed == sim::kNever ? n.ready_at : std::max(n.ready_at, n.pods_changed);
     if (now - since < cfg_.consolidate_after) {
       wake = std::min(wake, since + cfg_.consolidate_after);
-      continue;
+      return;
     }
-    if (!cannot_move(n, slot)) cands.push_back({n.pods.size(), n.launched, id});
-  }
+    if (spot_delete_only && !n.pods.empty() && cannot_move(n, largest, slot)) return;
+    cands.push_back({n.pods.size(), n.launched, id});
+  };
+  // Spot nodes whose largest pod fits no free block elsewhere are not visited.
+  for (auto it = idx_.movable.begin(); it != idx_.movable.end() && it->first <= max1; ++it)
+    consider(it->second, true, it->first);
+  for (NodeId id : idx_.others) consider(id, false, 0);
   quiet_.until = wake;
   // Least disruptive first: fewer pods, then sooner expiry (then node order).
   std::sort(cands.begin(), cands.end());

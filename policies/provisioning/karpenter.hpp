@@ -114,7 +114,27 @@ class Karpenter final : public Provisioner {
     std::vector<models::Resources> capacity; // per pool: allocatable of a new node
   };
 
+  // The nodes a pass needs, kept up to date from Cluster::changes() so a pass
+  // visits them instead of every node. Rebuilt from scratch when changes were
+  // missed, and on every tick when the view's version is 0 (the reference
+  // behaviour the incremental one is tested against).
+  struct Index {
+    static constexpr int kNone = -1, kOther = -2;
+    bool built = false;
+    std::uint64_t cursor = 0;           // next change number to read
+    std::vector<int> key;               // per node: its key in `movable`, or kOther / kNone
+    std::set<models::NodeId> gpu_free;  // live and not draining, with a free GPU
+    // Ready NodePool nodes: spot ones (without spot-to-spot) by their largest
+    // pod's GPUs, since they can only be deleted; the rest.
+    std::set<std::pair<int, models::NodeId>> movable;
+    std::set<models::NodeId> others;
+    std::vector<models::NodeId> drained;  // nodes seen entering draining since the last tick
+    sim::SimTime next_expiry = INT64_MIN;  // no node expires before this (INT64_MIN: unknown)
+  };
+
   void build_offerings(const models::Cluster& c);
+  void sync_index(const models::Cluster& c, bool rebuild);
+  void index_node(const models::Cluster& c, models::NodeId id);
   bool forget_finished(const models::Cluster& c, sim::SimTime now);
   void adopt_launches(const models::Cluster& c);
   void provision(Ctx& x, const std::vector<const models::PodSpec*>& extra);
@@ -125,6 +145,7 @@ class Karpenter final : public Provisioner {
 
   KarpenterConfig cfg_;
   Offerings o_;
+  Index idx_;
   // Batching.
   std::set<std::pair<models::JobId, sim::SimTime>> seen_;
   bool batch_open_ = false;
@@ -142,7 +163,6 @@ class Karpenter final : public Provisioner {
   std::uint64_t seen_pending_version_ = 0;
   bool unplaced_ = false;  // the last provisioning round left a pod without capacity
   std::uint64_t provisioned_at_node_version_ = 0;
-  std::uint64_t scanned_node_version_ = UINT64_MAX;  // interruptions looked for at this node version
   // After a disruption pass that found nothing, the next one can find something
   // only once the cluster, the pending pods or the bookkeeping change, or time
   // reaches `until` (an expiry, consolidateAfter, an offering's return).

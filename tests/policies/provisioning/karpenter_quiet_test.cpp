@@ -1,10 +1,12 @@
 // Karpenter skips work on ticks where nothing it depends on changed (pending
-// list re-read, interruption scan, disruption passes). Those skips must never
-// change a decision: two instances see the same randomly churning cluster, one
-// told the pending-list version (so it may skip), one not (version 0: it
-// recomputes everything every tick); their actions must agree at every tick.
+// list re-read, disruption passes) and keeps an index of the nodes a pass needs
+// from the cluster's change list. Neither may change a decision: two instances
+// see the same randomly churning cluster, one told the pending-list version (so
+// it may skip and uses its index), one not (version 0: it rebuilds everything
+// every tick); their actions must agree at every tick.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -78,9 +80,9 @@ void run_churn(const std::string& consolidate_after, std::uint64_t seed) {
       models::Job j;
       j.id = static_cast<models::JobId>(jobs.size());
       models::PodSpec p;
-      p.gpus = 1 << rng.below(4);  // 1, 2, 4 or 8 GPUs
-      p.cpu_milli = 4000 * p.gpus;
-      p.memory_mib = 16384 * p.gpus;
+      p.gpus = rng.below(6) == 0 ? 0 : 1 << rng.below(4);  // none (CPU only), 1, 2, 4 or 8 GPUs
+      p.cpu_milli = 4000 * std::max(p.gpus, 1);
+      p.memory_mib = 16384 * std::max(p.gpus, 1);
       j.pods = {p};
       jobs.push_back(j);
       running.push_back(nullptr);
