@@ -242,7 +242,12 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                    {"goodput_gpu_hours", s.goodput_gpu_hours},
                    {"lost_gpu_hours", s.lost_gpu_hours},
                    {"checkpoint_gpu_hours", s.checkpoint_gpu_hours},
-                   {"rescale_pause_gpu_hours", s.rescale_pause_gpu_hours}};
+                   {"rescale_pause_gpu_hours", s.rescale_pause_gpu_hours},
+                   {"boot_gpu_hours", s.boot_gpu_hours},
+                   {"idle_gpu_hours", s.idle_gpu_hours}};
+  j["waits"] = {{"total_s", s.wait_total_s},
+                {"for_provisioning_s", s.provisioning_wait_s},
+                {"jobs_waited_for_nodes", s.jobs_waited_for_nodes}};
   j["cost_usd"] = {{"total", s.cost_total},
                    {"allocated_to_jobs", s.cost_allocated},
                    {"idle", s.cost_idle},

@@ -61,6 +61,9 @@ Summary summarize(const world::RunResult& r) {
     }
     if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
     s.cost_by_team[team] += rec.cost_usd;
+    s.wait_total_s += rec.wait_s;
+    s.provisioning_wait_s += rec.provisioning_wait_s;
+    s.jobs_waited_for_nodes += rec.provisioning_wait_s > 0;
     if (j.elastic) {
       // Its attempts ran at different sizes: the world booked GPU-seconds per attempt.
       s.elastic_jobs++;
@@ -87,6 +90,10 @@ Summary summarize(const world::RunResult& r) {
     s.nodes += n.launched != sim::kNever;
     s.node_hours += b.lifetime_s / 3600;
     s.gpu_seconds_provisioned += n.allocatable.gpus * b.lifetime_s;
+    if (n.launched != sim::kNever) {
+      const sim::SimTime ready = std::min({n.ready_at, n.terminated, r.end});
+      s.boot_gpu_hours += n.allocatable.gpus * sim::to_seconds(std::max<sim::SimTime>(0, ready - n.launched)) / 3600;
+    }
     s.gpu_seconds_allocated += b.allocated_gpu_seconds;
     s.cost_total += b.cost_usd;
     s.cost_allocated += b.allocated_usd;
@@ -96,6 +103,7 @@ Summary summarize(const world::RunResult& r) {
   }
   s.goodput_gpu_hours =
       s.gpu_seconds_allocated / 3600 - s.lost_gpu_hours - s.checkpoint_gpu_hours - s.rescale_pause_gpu_hours;
+  s.idle_gpu_hours = (s.gpu_seconds_provisioned - s.gpu_seconds_allocated) / 3600 - s.boot_gpu_hours;
   s.gpu_allocation = s.gpu_seconds_provisioned > 0 ? s.gpu_seconds_allocated / s.gpu_seconds_provisioned : 0;
   s.cost_per_gpu_hour_used = s.gpu_seconds_allocated > 0 ? s.cost_total / (s.gpu_seconds_allocated / 3600) : 0;
   return s;
@@ -115,6 +123,9 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"preemptions", static_cast<double>(s.preemptions)},
           {"evictions", static_cast<double>(s.evictions)},
           {"lost_gpu_hours", s.lost_gpu_hours},
+          {"boot_gpu_hours", s.boot_gpu_hours},
+          {"idle_gpu_hours", s.idle_gpu_hours},
+          {"provisioning_wait_s", s.provisioning_wait_s},
           {"spot_interruptions", static_cast<double>(s.interruptions)},
           {"node_hours", s.node_hours},
           {"simulated_h", s.simulated_s / 3600}};

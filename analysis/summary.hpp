@@ -47,6 +47,13 @@ struct Summary {
   // time spent writing/restoring checkpoints, and elastic jobs' re-rendezvous
   // pauses; goodput is the rest.
   double lost_gpu_hours = 0, checkpoint_gpu_hours = 0, rescale_pause_gpu_hours = 0, goodput_gpu_hours = 0;
+  // Of the provisioned GPU-hours not allocated: nodes booting (billed, not yet
+  // schedulable), and idle on running nodes (the rest, draining included).
+  double boot_gpu_hours = 0, idle_gpu_hours = 0;
+  // Queue waits (all starts) and the part that ended on a node requested after
+  // the wait began: capacity the job waited to be provisioned.
+  double wait_total_s = 0, provisioning_wait_s = 0;
+  std::size_t jobs_waited_for_nodes = 0;
   // Cost (USD)
   double cost_total = 0, cost_allocated = 0, cost_idle = 0;
   std::map<std::string, double> cost_by_pool;

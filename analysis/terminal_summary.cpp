@@ -53,6 +53,12 @@ void print_summary(std::ostream& out, const Summary& s) {
   out << "  GPUs        " << pct(s.gpu_allocation) << " of provisioned GPU-hours allocated ("
       << static_cast<long long>(s.gpu_seconds_allocated / 3600) << " of "
       << static_cast<long long>(s.gpu_seconds_provisioned / 3600) << " GPU-h)\n";
+  if (s.boot_gpu_hours > 0) {
+    char g[160];
+    std::snprintf(g, sizeof g, "unallocated: %.1f GPU-h booting, %.1f GPU-h idle on running nodes\n", s.boot_gpu_hours,
+                  s.idle_gpu_hours);
+    out << "              " << g;
+  }
   if (s.lost_gpu_hours > 0 || s.checkpoint_gpu_hours > 0 || s.rescale_pause_gpu_hours > 0) {
     char g[192];
     std::snprintf(g, sizeof g, "%.1f GPU-h goodput, %.1f lost to interruptions, %.1f writing checkpoints",
@@ -77,6 +83,10 @@ void print_summary(std::ostream& out, const Summary& s) {
         << s.elastic_rescales << " to grow back, " << s.jobs_failed << " failed out of restarts\n";
   out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";
+  if (s.jobs_waited_for_nodes > 0)
+    out << "              " << pct(s.wait_total_s > 0 ? s.provisioning_wait_s / s.wait_total_s : 0)
+        << " of waiting was for new nodes (" << s.jobs_waited_for_nodes << " jobs started on a node requested while "
+        << "they waited)\n";
   if (s.wait_s_by_team.size() > 1)
     for (const auto& [team, p] : s.wait_s_by_team)
       out << "              " << team << ": p50 " << human_duration(p.p50) << ", p90 " << human_duration(p.p90)

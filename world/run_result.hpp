@@ -24,6 +24,10 @@ struct JobRecord {
   int evictions = 0;              // pods evicted because their node was removed
   sim::SimTime saved_progress = 0;  // work checkpointed (what a restart resumes from)
   double lost_work_s = 0;           // work done but not checkpointed when interrupted
+  double wait_s = 0;                // queued time before each start, all starts
+  // Of wait_s: waits that ended on a node requested after the wait began (the
+  // job waited for capacity to be provisioned).
+  double provisioning_wait_s = 0;
   double checkpoint_overhead_s = 0; // time spent writing and restoring checkpoints
   // Elastic jobs (0 otherwise but replicas): restarts after losing members (at
   // most max_restarts), restarts to grow back (free), workers of the current or

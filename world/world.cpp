@@ -192,6 +192,12 @@ bool World::try_start(JobId id) {
     return false;
   }
   r.status = JobStatus::running;
+  const SimTime waited = sim_.now() - pending_since_[id];
+  r.wait_s += sim::to_seconds(waited);
+  const bool on_new_node = std::any_of(r.nodes.begin(), r.nodes.end(), [&](models::NodeId n) {
+    return cluster_.node(n).requested_at >= pending_since_[id];
+  });
+  if (waited > 0 && on_new_node) r.provisioning_wait_s += sim::to_seconds(waited);
   const bool restart = r.first_start >= 0;
   if (r.first_start < 0) r.first_start = sim_.now();
   r.last_start = sim_.now();

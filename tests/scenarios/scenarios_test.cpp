@@ -162,3 +162,36 @@ TEST(DefaultScenario, Headlines) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// The seed article's cases (scenarios/seed-case-*.yaml), figures by hand.
+TEST(SeedCase, AlwaysOnNodeIs17280) {
+  const auto s = scenario::load_scenario(kScenarioDir + "/seed-case-24x7.yaml");
+  sim::NullRecorder rec;
+  const auto sum = analysis::summarize(world::World(s, s.seed, rec).run());
+  EXPECT_DOUBLE_EQ(sum.cost_total, 24.0 * 24 * 30);  // $24/h x 720 h = $17,280
+  EXPECT_EQ(sum.jobs_succeeded, 30u);
+}
+
+TEST(SeedCase, KarpenterJustInTimeAddsBootAndTails) {
+  const auto s = scenario::load_scenario(kScenarioDir + "/seed-case-karpenter.yaml");
+  sim::NullRecorder rec;
+  const auto sum = analysis::summarize(world::World(s, s.seed, rec).run());
+  // Each day: the 09:00 job opens a batch that closes 1 s later (batch_idle_duration
+  // at 1 s polls); the node runs 40 s later and is Ready 4 min after that, so the
+  // job waits 1 + 40 + 240 = 281 s; it runs 8 h; the empty node goes at the next
+  // 10 s disruption poll, 9 s later. Billed: 240 + 28,800 + 9 = 29,049 s a day.
+  EXPECT_EQ(sum.jobs_succeeded, 30u);
+  EXPECT_DOUBLE_EQ(sum.wait_s.mean, 281);
+  EXPECT_NEAR(sum.cost_allocated, 24.0 * 8 * 30, 1e-6);  // the article's $5,760
+  EXPECT_NEAR(sum.cost_total, 30 * 24.0 * 29'049 / 3600, 1e-6);  // $5,809.80
+  EXPECT_NEAR(sum.boot_gpu_hours, 30 * 8 * 240 / 3600.0, 1e-9);  // 16 GPU-h booting
+  EXPECT_NEAR(sum.idle_gpu_hours, 30 * 8 * 9 / 3600.0, 1e-9);    // 0.6 GPU-h of tails
+  EXPECT_EQ(sum.jobs_waited_for_nodes, 30u);
+  EXPECT_DOUBLE_EQ(sum.provisioning_wait_s, sum.wait_total_s);  // every wait was for a node
+}
+
+}  // namespace
+}  // namespace fleetsim
