@@ -50,8 +50,8 @@ struct Summary {
   // Of the provisioned GPU-hours not allocated: nodes booting (billed, not yet
   // schedulable), and idle on running nodes (the rest, draining included).
   double boot_gpu_hours = 0, idle_gpu_hours = 0;
-  // Queue waits (all starts) and the part that ended on a node requested after
-  // the wait began: capacity the job waited to be provisioned.
+  // Queue waits (all starts) and the part that ended on a node that became Ready
+  // after the wait began: capacity the job waited to be provisioned.
   double wait_total_s = 0, provisioning_wait_s = 0;
   std::size_t jobs_waited_for_nodes = 0;
   // Cost (USD)

@@ -85,8 +85,8 @@ void print_summary(std::ostream& out, const Summary& s) {
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";
   if (s.jobs_waited_for_nodes > 0)
     out << "              " << pct(s.wait_total_s > 0 ? s.provisioning_wait_s / s.wait_total_s : 0)
-        << " of waiting was for new nodes (" << s.jobs_waited_for_nodes << " jobs started on a node requested while "
-        << "they waited)\n";
+        << " of waiting was for new nodes (" << s.jobs_waited_for_nodes << " jobs started on a node that became Ready "
+        << "while they waited)\n";
   if (s.wait_s_by_team.size() > 1)
     for (const auto& [team, p] : s.wait_s_by_team)
       out << "              " << team << ": p50 " << human_duration(p.p50) << ", p90 " << human_duration(p.p90)

@@ -25,8 +25,8 @@ struct JobRecord {
   sim::SimTime saved_progress = 0;  // work checkpointed (what a restart resumes from)
   double lost_work_s = 0;           // work done but not checkpointed when interrupted
   double wait_s = 0;                // queued time before each start, all starts
-  // Of wait_s: waits that ended on a node requested after the wait began (the
-  // job waited for capacity to be provisioned).
+  // Of wait_s: waits that ended on a node that became Ready after the wait began
+  // (the job waited for capacity being provisioned).
   double provisioning_wait_s = 0;
   double checkpoint_overhead_s = 0; // time spent writing and restoring checkpoints
   // Elastic jobs (0 otherwise but replicas): restarts after losing members (at

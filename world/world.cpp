@@ -195,7 +195,7 @@ bool World::try_start(JobId id) {
   const SimTime waited = sim_.now() - pending_since_[id];
   r.wait_s += sim::to_seconds(waited);
   const bool on_new_node = std::any_of(r.nodes.begin(), r.nodes.end(), [&](models::NodeId n) {
-    return cluster_.node(n).requested_at >= pending_since_[id];
+    return cluster_.node(n).ready_at > pending_since_[id];
   });
   if (waited > 0 && on_new_node) r.provisioning_wait_s += sim::to_seconds(waited);
   const bool restart = r.first_start >= 0;
