@@ -155,6 +155,45 @@ SpotPriceSeries SpotPriceSeries::load_csv(const std::string& path, const std::st
   return s;
 }
 
+SpotInterruptionTrace SpotInterruptionTrace::load_csv(const std::string& path, const std::string& instance_type) {
+  CsvReader r(path);
+  r.require({"time"});
+  const bool by_nodes = r.has("nodes");
+  if (by_nodes == r.has("share"))
+    throw InputError(path + ": expected a column `nodes` (nodes reclaimed) or `share` (share of the pool's "
+                     "running spot nodes reclaimed), exactly one of them");
+  const bool typed = r.has("instance_type");
+  SpotInterruptionTrace tr;
+  while (r.next()) {
+    if (typed && r.str("instance_type") != instance_type) continue;
+    const sim::SimTime time = r.duration("time");
+    if (!tr.t.empty() && time <= tr.t.back())
+      r.fail("time", "a time later than the previous row's " + sim::format_duration(tr.t.back()) +
+                         " (rows must be in increasing time order)");
+    tr.t.push_back(time);
+    if (by_nodes) {
+      const std::int64_t n = r.non_negative_integer("nodes");
+      if (n < 1) r.fail("nodes", "a whole number of nodes >= 1");
+      tr.nodes.push_back(static_cast<int>(std::min<std::int64_t>(n, INT32_MAX)));
+      tr.share.push_back(0);
+    } else {
+      const double x = r.number("share");
+      if (!(x > 0 && x <= 1)) r.fail("share", "a share of the pool's running spot nodes in (0, 1]");
+      tr.nodes.push_back(0);
+      tr.share.push_back(x);
+    }
+  }
+  if (tr.t.empty())
+    throw InputError(path + (typed ? ": no rows for instance type '" + instance_type + "'" : ": no interruption rows"));
+  return tr;
+}
+
+int SpotInterruptionTrace::reclaimed(std::size_t i, int running) const {
+  if (running <= 0) return 0;
+  const int k = nodes[i] > 0 ? nodes[i] : static_cast<int>(std::ceil(share[i] * running - 1e-9));
+  return std::clamp(k, 1, running);
+}
+
 double SpotPriceSeries::at(sim::SimTime at_time) const {
   if (t.empty()) return 0;
   auto it = std::upper_bound(t.begin(), t.end(), at_time);  // first point after at_time
@@ -202,6 +241,8 @@ SpotMarket::SpotMarket(SpotMarketSpec spec, double on_demand_usd_per_hour)
         throw std::invalid_argument("spot market: price series prices must be non-negative numbers");
     }
   }
+  if (spec_.trace && spec_.monthly_interruption_probability > 0)
+    throw std::invalid_argument("spot market: interruptions come from a trace or a probability, not both");
   rate_ = rate_per_second(spec_.monthly_interruption_probability);
 }
 

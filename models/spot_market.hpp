@@ -78,10 +78,27 @@ struct SpotPriceSeries {
   double integral_usd(sim::SimTime from, sim::SimTime to) const;
 };
 
+// Recorded interruptions: at each time, the provider reclaims `nodes` of the
+// pool's running spot nodes (or `share` of them, rounded up), chosen at random.
+// CSV with a header row and columns `time` (a duration or seconds since the
+// start), and `nodes` (a whole number >= 1) or `share` (in (0, 1]), and
+// optionally `instance_type` (then only rows of the pool's type are used). Times
+// increase strictly. Throws InputError naming file:line: column.
+struct SpotInterruptionTrace {
+  std::vector<sim::SimTime> t;
+  std::vector<int> nodes;      // per row; 0 when the file gives shares
+  std::vector<double> share;   // per row; 0 when the file gives node counts
+
+  static SpotInterruptionTrace load_csv(const std::string& path, const std::string& instance_type);
+  // How many of `running` nodes row i reclaims (at most `running`).
+  int reclaimed(std::size_t i, int running) const;
+};
+
 struct SpotMarketSpec {
   double discount = 0;  // spot price = on-demand × (1 - discount) when there is no series; [0, 1]
   std::optional<SpotPriceSeries> series;
   double monthly_interruption_probability = 0;  // from a bucket or a number; [0, 1)
+  std::optional<SpotInterruptionTrace> trace;   // recorded interruptions instead of the Poisson process
   // Share (0..1] of the pool's spot nodes reclaimed at once when an interruption
   // event hits; 0 = every node is interrupted independently.
   double correlated_share = 0;

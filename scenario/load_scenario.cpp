@@ -120,13 +120,14 @@ std::string spot_advisor_path() {
 
 // A spot pool's market. The price is the on-demand price less `discount` (or
 // the AWS Spot Advisor's savings), or a price series; interruptions follow a
-// Spot Advisor frequency bucket ("10-15%"), a monthly probability, or the
-// advisor's bucket for the instance type. The pool's usd_per_hour becomes the
+// Spot Advisor frequency bucket ("10-15%"), a monthly probability, the
+// advisor's bucket for the instance type, or a recorded trace (interruption_csv). The pool's usd_per_hour becomes the
 // spot price at time 0.
 models::SpotMarketSpec parse_spot(const Fields& pool, const std::string& base_dir, const models::InstanceType& t,
                                   PoolSpec& p) {
   Fields f(pool.node("spot"), pool.file(), pool.field("spot"),
-           {"discount", "price_csv", "interruption", "correlated_share", "notice", "capacity_shortage_probability"});
+           {"discount", "price_csv", "interruption", "interruption_csv", "correlated_share", "notice",
+            "capacity_shortage_probability"});
   models::SpotMarketSpec m;
   std::optional<std::pair<double, std::string>> advisor;
   auto need_advisor = [&](const std::string& key) {
@@ -142,8 +143,14 @@ models::SpotMarketSpec parse_spot(const Fields& pool, const std::string& base_di
   } else {
     m.discount = f.number("discount", 0, 1);
   }
-  const std::string interruption = f.str("interruption");
-  if (interruption == "advisor") {
+  if (f.has("interruption_csv")) {
+    if (f.has("interruption")) f.fail("interruption", "either interruption or interruption_csv, not both");
+    m.trace = models::SpotInterruptionTrace::load_csv(resolve(base_dir, f.str("interruption_csv")), t.name);
+  }
+  const std::string interruption = m.trace ? "0" : f.str("interruption");
+  if (m.trace) {
+    // Recorded interruptions: no Poisson process.
+  } else if (interruption == "advisor") {
     m.monthly_interruption_probability = models::parse_bucket(need_advisor("interruption").second)->monthly_probability;
   } else if (auto b = models::parse_bucket(interruption)) {
     m.monthly_interruption_probability = b->monthly_probability;

@@ -63,8 +63,18 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   ev_spot_ = sim_.add_handler("spot-interruption",
                               [this](std::uint64_t p) { on_spot_event(static_cast<models::PoolId>(p)); });
   ev_reclaim_ = sim_.add_handler("spot-reclaim", [this](std::uint64_t id) { on_reclaim(static_cast<models::NodeId>(id)); });
-  for (models::PoolId p = 0; p < cluster_.pools().size(); ++p)
-    if (markets_[p]) reschedule_spot(p);
+  ev_spot_trace_ = sim_.add_handler("spot-trace", [this](std::uint64_t x) {
+    on_spot_trace(static_cast<models::PoolId>(x >> 32), static_cast<std::size_t>(x & 0xFFFFFFFFu));
+  });
+  for (models::PoolId p = 0; p < cluster_.pools().size(); ++p) {
+    if (!markets_[p]) continue;
+    if (const auto& trace = markets_[p]->spec().trace) {
+      for (std::size_t i = 0; i < trace->t.size(); ++i)
+        sim_.at(trace->t[i], ev_spot_trace_, std::uint64_t{p} << 32 | i);
+    } else {
+      reschedule_spot(p);
+    }
+  }
   if (provisioner_->period() > 0) sim_.every(provisioner_->period(), 0, ev_reconcile_);
   for (const auto& j : jobs_) sim_.at(j.submit, ev_arrival_, j.id);
   s_alloc_ = recorder_.series("gpus_allocated", "GPUs");
@@ -381,6 +391,7 @@ double World::node_cost(const models::Node& n, SimTime from, SimTime to) const {
 // of running nodes; the process is memoryless, so redrawing the next event
 // whenever that number changes is exact.
 void World::reschedule_spot(models::PoolId pool) {
+  if (markets_[pool]->spec().trace) return;  // recorded: the events are scheduled up front
   sim_.cancel(spot_event_[pool]);
   const SimTime t = markets_[pool]->next_event(spot_rng_[pool], sim_.now(), cluster_.pool_up(pool));
   if (t != sim::kNever) spot_event_[pool] = sim_.at(t, ev_spot_, pool);
@@ -389,6 +400,18 @@ void World::reschedule_spot(models::PoolId pool) {
 // The provider reclaims nodes with a notice: they are cordoned at once, their pods
 // keep running (and may write an emergency checkpoint) until the node goes.
 void World::on_spot_event(models::PoolId pool) {
+  reclaim_some(pool, [&](int running) { return markets_[pool]->reclaimed_per_event(running); });
+  reschedule_spot(pool);
+  sample();
+}
+
+void World::on_spot_trace(models::PoolId pool, std::size_t row) {
+  reclaim_some(pool, [&](int running) { return markets_[pool]->spec().trace->reclaimed(row, running); });
+  sample();
+}
+
+// Reclaims `how_many(running)` of the pool's running spot nodes, at random.
+void World::reclaim_some(models::PoolId pool, const std::function<int(int)>& how_many) {
   std::vector<models::NodeId> candidates;
   for (models::NodeId id : cluster_.live()) {
     const models::Node& n = cluster_.node(id);
@@ -396,7 +419,7 @@ void World::on_spot_event(models::PoolId pool) {
       candidates.push_back(id);
   }
   const auto& market = *markets_[pool];
-  const int k = candidates.empty() ? 0 : market.reclaimed_per_event(static_cast<int>(candidates.size()));
+  const int k = candidates.empty() ? 0 : how_many(static_cast<int>(candidates.size()));
   for (int i = 0; i < k; ++i) {
     const std::size_t pick = i + spot_rng_[pool].below(candidates.size() - i);
     std::swap(candidates[i], candidates[pick]);
@@ -407,8 +430,6 @@ void World::on_spot_event(models::PoolId pool) {
     sim_.after(market.spec().notice, ev_reclaim_, id);
     ++interruptions_;
   }
-  reschedule_spot(pool);
-  sample();
 }
 
 void World::on_reclaim(models::NodeId id) {

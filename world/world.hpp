@@ -2,6 +2,7 @@
 // The world builder and run loop: creates the cluster and the workload from a
 // scenario, picks policies by name from the registries, and applies their
 // decisions on the engine's clock. Policies decide; the world applies.
+#include <functional>
 #include <memory>
 #include <set>
 #include <vector>
@@ -42,6 +43,8 @@ class World {
   void reconcile();
   void reschedule_spot(models::PoolId pool);
   void on_spot_event(models::PoolId pool);
+  void on_spot_trace(models::PoolId pool, std::size_t row);
+  void reclaim_some(models::PoolId pool, const std::function<int(int)>& how_many);
   void on_reclaim(models::NodeId id);
   void node_stopped(models::NodeId id);
   double node_cost(const models::Node& n, sim::SimTime from, sim::SimTime to) const;
@@ -99,7 +102,7 @@ class World {
   std::vector<int> awaiting_victims_;  // per preemptor: evictions not yet done
   std::vector<models::JobId> nominated_by_;  // per victim: its preemptor
   sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{}, ev_node_running_{}, ev_node_ready_{},
-      ev_reconcile_{}, ev_spot_{}, ev_reclaim_{};
+      ev_reconcile_{}, ev_spot_{}, ev_spot_trace_{}, ev_reclaim_{};
   bool cycle_pending_ = false;
   bool capacity_freed_ = true;
   std::size_t arrived_ = 0, running_ = 0, terminating_ = 0;

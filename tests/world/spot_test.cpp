@@ -6,10 +6,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "analysis/memory_recorder.hpp"
 #include "analysis/summary.hpp"
 #include "scenario/scenario.hpp"
+#include "util/input_error.hpp"
 #include "world/world.hpp"
 
 namespace fleetsim {
@@ -89,6 +91,76 @@ TEST(Spot, SpotPriceIsTheDiscountedOnDemandPrice) {
   ASSERT_NE(t, nullptr);
   EXPECT_NEAR(o.r.cluster.nodes()[0].usd_per_hour, t->ondemand_usd_per_hour * 0.4, 1e-12);
   EXPECT_NEAR(o.sum.cost_by_capacity_type.at("spot"), o.sum.cost_total, 1e-12);
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name + "_" + std::to_string(::getpid()) + ".csv";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(SpotTrace, RecordedInterruptionsHappenWhenTheTraceSays) {
+  // 4 spot nodes, replaced when reclaimed (30 s launch + 4 min boot). The trace
+  // reclaims 2 nodes at 1 h, then half of the running ones (4 again by then) at
+  // 3 h, and 9 at 5 h (capped at the 4 running): 2 + 2 + 4 = 8 interruptions.
+  const std::string counts = write_file("counts", "time,nodes\n1h,2\n5h,9\n");
+  const std::string shares = write_file("shares", "time,share\n3h,0.5\n");
+  auto run_with = [&](const std::string& file) {
+    return std::string("{discount: 0.6, interruption_csv: ") + file + "}";
+  };
+  // Counts and shares come from separate files here: one pool each.
+  const std::string yaml = "name: trace\nseed: 3\nhorizon: 6h\ncluster:\n  pools:\n"
+                           "    - {name: a, instance_type: g5.xlarge, count: 4, capacity_type: spot, spot: " +
+                           run_with(counts) + "}\n    - {name: b, instance_type: g5.xlarge, count: 4, "
+                           "capacity_type: spot, spot: " + run_with(shares) + "}\n" +
+                           "workload:\n  - {name: t, synthetic: {count: 1, arrivals: {rate: 1/h}, duration: "
+                           "{distribution: exponential, mean: 1m}, shapes: [{weight: 1, pods: 1, gpus_per_pod: 1, "
+                           "cpu_milli_per_pod: 1000, memory_mib_per_pod: 1024}]}}\n";
+  const auto s = scenario::parse_scenario(yaml, "trace.yaml", "");
+  analysis::MemoryRecorder rec;
+  const auto r = world::World(s, s.seed, rec).run();
+  std::map<std::string, int> reclaimed;
+  for (const auto& n : r.cluster.nodes())
+    if (r.bills[n.id].reclaimed) {
+      reclaimed[r.cluster.pools()[n.pool].name]++;
+      // Reclaimed 2 min (AWS notice) after a trace time.
+      const sim::SimTime at = n.terminated - 2 * sim::kMinute;
+      EXPECT_TRUE(at == sim::kHour || at == 3 * sim::kHour || at == 5 * sim::kHour) << sim::to_seconds(at);
+    }
+  EXPECT_EQ(reclaimed["a"], 2 + 4);  // 2 at 1 h; 9 asked at 5 h, 4 running
+  EXPECT_EQ(reclaimed["b"], 2);      // half of 4 at 3 h
+  EXPECT_EQ(r.interruptions, 8u);
+  for (const auto& f : {counts, shares}) std::filesystem::remove(f);
+}
+
+TEST(SpotTrace, BadTraceFilesSayWhatIsWrong) {
+  auto error_of = [](const std::string& text) {
+    const std::string path = write_file("bad", text);
+    std::string what;
+    try {
+      models::SpotInterruptionTrace::load_csv(path, "g5.xlarge");
+    } catch (const InputError& e) {
+      what = e.what();
+    }
+    std::filesystem::remove(path);
+    return what.substr(what.find(".csv") + 4);
+  };
+  EXPECT_EQ(error_of("time,nodes,share\n1h,1,0.5\n"),
+            ": expected a column `nodes` (nodes reclaimed) or `share` (share of the pool's running spot nodes "
+            "reclaimed), exactly one of them");
+  EXPECT_EQ(error_of("time,nodes\n2h,1\n1h,1\n"),
+            ":3: time: expected a time later than the previous row's 02:00:00 (rows must be in increasing time "
+            "order), got '1h'");
+  EXPECT_EQ(error_of("time,share\n1h,1.5\n"),
+            ":2: share: expected a share of the pool's running spot nodes in (0, 1], got '1.5'");
+  EXPECT_EQ(error_of("time,nodes\n1h,0\n"), ":2: nodes: expected a whole number of nodes >= 1, got '0'");
+  EXPECT_EQ(error_of("time,nodes,instance_type\n1h,1,p4d.24xlarge\n"), ": no rows for instance type 'g5.xlarge'");
 }
 
 }  // namespace
