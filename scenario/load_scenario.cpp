@@ -290,14 +290,15 @@ void parse_karpenter(const Fields& root, const std::string& base_dir, Scenario& 
              {"name", "weight", "requirements", "limits", "launch_delay", "boot_delay", "spot"});
     const std::string name = f.str("name");
     const int weight = static_cast<int>(f.integer("weight", 0, 100, 0));
-    std::vector<std::string> types, families, models_, capacity{"on-demand"}, clouds;
+    std::vector<std::string> types, families, models_, capacity{"on-demand"}, clouds, zones{""};
     if (f.has("requirements")) {
       Fields r(f.node("requirements"), s.file, f.field("requirements"),
-               {"instance_type", "instance_family", "gpu_model", "capacity_type", "cloud"});
+               {"instance_type", "instance_family", "gpu_model", "capacity_type", "cloud", "zone"});
       if (r.has("instance_type")) types = string_list(r, "instance_type");
       if (r.has("instance_family")) families = string_list(r, "instance_family");
       if (r.has("gpu_model")) models_ = string_list(r, "gpu_model");
       if (r.has("cloud")) clouds = string_list(r, "cloud");
+      if (r.has("zone")) zones = string_list(r, "zone");
       if (r.has("capacity_type")) {
         capacity = string_list(r, "capacity_type");
         for (const auto& c : capacity)
@@ -322,9 +323,13 @@ void parse_karpenter(const Fields& root, const std::string& base_dir, Scenario& 
       if (!allows(types, t.name) || !allows(families, family) || !allows(models_, t.gpu_model) ||
           !allows(clouds, t.cloud))
         continue;
+      // One offering per capacity type and zone: each zone's spot capacity is
+      // its own market (interruptions, shortages, unavailable-offering cache).
+      for (const auto& zone : zones)
       for (const auto& cap : capacity) {
         PoolSpec p;
         p.name = name + "/" + t.name + "/" + cap;
+        if (!zone.empty()) p.name.append("/").append(zone);
         p.instance_type = t.name;
         p.usd_per_hour = t.ondemand_usd_per_hour;
         p.count = 0;

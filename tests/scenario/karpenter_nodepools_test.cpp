@@ -42,6 +42,18 @@ TEST(KarpenterNodePools, ExpandIntoOfferings) {
   }
 }
 
+TEST(KarpenterNodePools, ZonesAreSeparateOfferings) {
+  Scenario s = parse(
+      "  nodepools:\n"
+      "    - name: gpu\n"
+      "      requirements: {instance_type: g5.xlarge, capacity_type: spot, zone: [us-east-1a, us-east-1b]}\n"
+      "      spot: {discount: 0.6, interruption: 5-10%}\n");
+  ASSERT_EQ(s.pools.size(), 2u);
+  EXPECT_EQ(s.pools[0].name, "gpu/g5.xlarge/spot/us-east-1a");
+  EXPECT_EQ(s.pools[1].name, "gpu/g5.xlarge/spot/us-east-1b");
+  EXPECT_TRUE(s.pools[0].spot && s.pools[1].spot);  // each zone its own spot market
+}
+
 TEST(KarpenterNodePools, DefaultCapacityTypeIsOnDemand) {
   Scenario s = parse("  nodepools:\n    - name: a\n      requirements: {instance_family: p4d}\n");
   ASSERT_FALSE(s.pools.empty());
