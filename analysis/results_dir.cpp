@@ -245,6 +245,17 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                    {"rescale_pause_gpu_hours", s.rescale_pause_gpu_hours},
                    {"boot_gpu_hours", s.boot_gpu_hours},
                    {"idle_gpu_hours", s.idle_gpu_hours}};
+  auto usage_json = [](const analysis::Summary::Usage& u) {
+    return nlohmann::json{{"provisioned_gpu_hours", u.provisioned_gpu_hours},
+                          {"allocated_gpu_hours", u.allocated_gpu_hours},
+                          {"utilization_known_gpu_hours", u.known_gpu_hours},
+                          {"busy_gpu_hours", u.busy_gpu_hours}};
+  };
+  j["utilization"] = {{"gpu_utilization", s.gpu_utilization},
+                      {"allocated_gpu_utilization", s.allocated_gpu_utilization},
+                      {"known_share", s.utilization_known}};
+  for (const auto& [pool, u] : s.usage_by_pool) j["utilization"]["by_pool"][pool] = usage_json(u);
+  for (const auto& [team, u] : s.usage_by_team) j["utilization"]["by_team"][team] = usage_json(u);
   j["waits"] = {{"total_s", s.wait_total_s},
                 {"for_provisioning_s", s.provisioning_wait_s},
                 {"jobs_waited_for_nodes", s.jobs_waited_for_nodes}};

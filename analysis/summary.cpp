@@ -62,6 +62,12 @@ Summary summarize(const world::RunResult& r) {
     if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
     s.cost_by_team[team] += rec.cost_usd;
     s.wait_total_s += rec.wait_s;
+    auto& tu = s.usage_by_team[team];
+    tu.allocated_gpu_hours += rec.gpu_seconds / 3600;
+    if (j.gpu_utilization >= 0) {
+      tu.known_gpu_hours += rec.gpu_seconds / 3600;
+      tu.busy_gpu_hours += rec.gpu_seconds * j.gpu_utilization / 3600;
+    }
     s.provisioning_wait_s += rec.provisioning_wait_s;
     s.jobs_waited_for_nodes += rec.provisioning_wait_s > 0;
     if (j.elastic) {
@@ -95,6 +101,11 @@ Summary summarize(const world::RunResult& r) {
       s.boot_gpu_hours += n.allocatable.gpus * sim::to_seconds(std::max<sim::SimTime>(0, ready - n.launched)) / 3600;
     }
     s.gpu_seconds_allocated += b.allocated_gpu_seconds;
+    auto& pu = s.usage_by_pool[r.cluster.pools()[n.pool].name];
+    pu.provisioned_gpu_hours += n.allocatable.gpus * b.lifetime_s / 3600;
+    pu.allocated_gpu_hours += b.allocated_gpu_seconds / 3600;
+    pu.known_gpu_hours += b.known_gpu_seconds / 3600;
+    pu.busy_gpu_hours += b.busy_gpu_seconds / 3600;
     s.cost_total += b.cost_usd;
     s.cost_allocated += b.allocated_usd;
     s.cost_idle += b.idle_usd;
@@ -104,6 +115,14 @@ Summary summarize(const world::RunResult& r) {
   s.goodput_gpu_hours =
       s.gpu_seconds_allocated / 3600 - s.lost_gpu_hours - s.checkpoint_gpu_hours - s.rescale_pause_gpu_hours;
   s.idle_gpu_hours = (s.gpu_seconds_provisioned - s.gpu_seconds_allocated) / 3600 - s.boot_gpu_hours;
+  double known = 0, busy = 0;
+  for (const auto& [pool, u] : s.usage_by_pool) {
+    known += u.known_gpu_hours;
+    busy += u.busy_gpu_hours;
+  }
+  s.gpu_utilization = s.gpu_seconds_provisioned > 0 ? busy * 3600 / s.gpu_seconds_provisioned : 0;
+  s.allocated_gpu_utilization = known > 0 ? busy / known : 0;
+  s.utilization_known = s.gpu_seconds_allocated > 0 ? known * 3600 / s.gpu_seconds_allocated : 0;
   s.gpu_allocation = s.gpu_seconds_provisioned > 0 ? s.gpu_seconds_allocated / s.gpu_seconds_provisioned : 0;
   s.cost_per_gpu_hour_used = s.gpu_seconds_allocated > 0 ? s.cost_total / (s.gpu_seconds_allocated / 3600) : 0;
   return s;
@@ -123,6 +142,7 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"preemptions", static_cast<double>(s.preemptions)},
           {"evictions", static_cast<double>(s.evictions)},
           {"lost_gpu_hours", s.lost_gpu_hours},
+          {"gpu_utilization", s.gpu_utilization},
           {"boot_gpu_hours", s.boot_gpu_hours},
           {"idle_gpu_hours", s.idle_gpu_hours},
           {"provisioning_wait_s", s.provisioning_wait_s},

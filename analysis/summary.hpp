@@ -43,6 +43,16 @@ struct Summary {
   std::int64_t gpus = 0;
   double gpu_seconds_provisioned = 0, gpu_seconds_allocated = 0;
   double gpu_allocation = 0;  // allocated / provisioned
+  // Utilization as DCGM reports it (GPU busy time over all provisioned GPUs),
+  // from jobs' gpu_utilization. Only as complete as `utilization_known`, the
+  // share of allocated GPU-hours whose jobs state a utilization.
+  double gpu_utilization = 0;            // busy / provisioned
+  double allocated_gpu_utilization = 0;  // busy / known allocated: how busy allocated GPUs are
+  double utilization_known = 0;
+  struct Usage {
+    double provisioned_gpu_hours = 0, allocated_gpu_hours = 0, known_gpu_hours = 0, busy_gpu_hours = 0;
+  };
+  std::map<std::string, Usage> usage_by_pool, usage_by_team;  // teams own no provisioned GPUs
   // Of the allocated GPU-hours: work lost to interruptions (not checkpointed),
   // time spent writing/restoring checkpoints, and elastic jobs' re-rendezvous
   // pauses; goodput is the rest.

@@ -53,6 +53,12 @@ void print_summary(std::ostream& out, const Summary& s) {
   out << "  GPUs        " << pct(s.gpu_allocation) << " of provisioned GPU-hours allocated ("
       << static_cast<long long>(s.gpu_seconds_allocated / 3600) << " of "
       << static_cast<long long>(s.gpu_seconds_provisioned / 3600) << " GPU-h)\n";
+  if (s.utilization_known > 0) {
+    out << "              utilization " << pct(s.gpu_utilization) << " of provisioned GPU time busy (DCGM-style), "
+        << pct(s.allocated_gpu_utilization) << " of allocated";
+    if (s.utilization_known < 1 - 1e-9) out << " (known for " << pct(s.utilization_known) << " of allocated GPU-h)";
+    out << "\n";
+  }
   if (s.boot_gpu_hours > 0) {
     char g[160];
     std::snprintf(g, sizeof g, "unallocated: %.1f GPU-h booting, %.1f GPU-h idle on running nodes\n", s.boot_gpu_hours,

@@ -41,6 +41,9 @@ struct Job {
   sim::SimTime submit = 0;
   sim::SimTime duration = 0;  // work: run time once all pods are placed, without checkpoint pauses
   CheckpointPolicy checkpoint;  // none by default: an interrupted job starts over
+  // Share of its GPUs' compute it actually keeps busy while running (DCGM's
+  // GPU utilization, 0..1); negative = unknown.
+  double gpu_utilization = -1;
   std::optional<ElasticPolicy> elastic;  // set: its pods are max_replicas workers, any min of them run
   std::vector<PodSpec> pods;
   std::string source;  // "file:line" it came from, for messages

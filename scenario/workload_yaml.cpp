@@ -220,7 +220,7 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
     throw InputError(at(n, file, path) + ": expected exactly one of synthetic, csv, openb_pods, got " +
                      (present.empty() ? std::string("none") : join(present, " and ")));
   const std::string kind = present[0];
-  std::vector<std::string> allowed = {"name", kind, "checkpoint", "elastic"};
+  std::vector<std::string> allowed = {"name", kind, "checkpoint", "elastic", "gpu_utilization"};
   if (kind != "synthetic") allowed.push_back("limit");
   if (kind == "openb_pods")
     for (const char* k : {"skip_pending", "skip_zero_duration", "min_duration", "namespace", "qos_priority_classes"})
@@ -237,6 +237,18 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
     src.checkpoint.restore = c.duration("restore", 0);
   }
   if (f.has("elastic")) src.elastic = parse_elastic(f);
+  if (f.has("gpu_utilization")) {
+    if (f.node("gpu_utilization").IsScalar()) {
+      const double u = f.number("gpu_utilization", 0, 1);
+      src.gpu_utilization = WorkloadSource::Utilization{u, u};
+    } else {
+      Fields u(f.node("gpu_utilization"), file, f.field("gpu_utilization"), {"distribution", "min", "max"});
+      u.one_of("distribution", {"uniform"}, "uniform");
+      const double lo = u.number("min", 0, 1), hi = u.number("max", 0, 1);
+      if (hi < lo) u.fail("max", "a value >= min (" + std::to_string(lo) + ")");
+      src.gpu_utilization = WorkloadSource::Utilization{lo, hi};
+    }
+  }
   if (!valid_name(src.name)) f.fail("name", "a name of letters, digits, '-', '_' or '.'");
   src.where = where(file, line_of(n), "");
   std::size_t limit = static_cast<std::size_t>(f.integer("limit", 1, std::numeric_limits<std::int64_t>::max(), 0));
@@ -300,6 +312,13 @@ std::vector<models::Job> materialize_workload(const std::vector<WorkloadSource>&
     for (auto& j : jobs) {
       j.checkpoint = src.checkpoint;
       if (src.elastic) models::make_elastic(j, *src.elastic);
+    }
+    if (src.gpu_utilization) {
+      if (!jobs.empty() && jobs.front().gpu_utilization >= 0)
+        throw InputError(src.where + ": gpu_utilization: the trace gives each job's gpu_utilization already; "
+                         "expected one or the other");
+      sim::Rng rng = streams.stream("utilization/" + src.name);  // its own stream: other draws are unchanged
+      for (auto& j : jobs) j.gpu_utilization = rng.uniform(src.gpu_utilization->lo, src.gpu_utilization->hi);
     }
     all.insert(all.end(), std::make_move_iterator(jobs.begin()), std::make_move_iterator(jobs.end()));
   }

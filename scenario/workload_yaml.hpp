@@ -35,6 +35,13 @@ struct WorkloadSource {
   std::variant<models::SyntheticSpec, CsvTraceSpec, OpenbPodsSpec> spec;
   models::CheckpointPolicy checkpoint;  // applied to every job of the source
   std::optional<models::ElasticSpec> elastic;  // set: every job of the source is elastic
+  // GPU utilization of the source's jobs: a fixed share, or uniform on [lo, hi],
+  // drawn per job from stream "utilization/<name>". Unset: unknown (a CSV trace
+  // may still give it per job in its gpu_utilization column).
+  struct Utilization {
+    double lo = 0, hi = 0;
+  };
+  std::optional<Utilization> gpu_utilization;
 };
 
 // `node` is the value of the `workload:` key of `file`; relative paths in it

@@ -53,6 +53,8 @@ struct NodeBill {
   bool spot = false;
   bool reclaimed = false;         // interrupted by the provider
   double allocated_gpu_seconds = 0;
+  double known_gpu_seconds = 0;  // allocated GPU-seconds of jobs whose utilization is known
+  double busy_gpu_seconds = 0;   // of those, x the job's GPU utilization
 };
 
 struct RunResult {

@@ -263,6 +263,10 @@ void World::accrue(JobId id, SimTime until) {
     r.gpu_seconds += p.whole_gpus() * dt_s;
     bills_[n.id].allocated_usd += usd;
     bills_[n.id].allocated_gpu_seconds += p.whole_gpus() * dt_s;
+    if (jobs_[id].gpu_utilization >= 0) {
+      bills_[n.id].known_gpu_seconds += p.whole_gpus() * dt_s;
+      bills_[n.id].busy_gpu_seconds += p.whole_gpus() * dt_s * jobs_[id].gpu_utilization;
+    }
   }
 }
 

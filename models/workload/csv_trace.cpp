@@ -46,7 +46,7 @@ std::int64_t opt_non_negative(const CsvReader& r, const std::string& column, std
 const std::vector<std::string>& csv_trace_columns() {
   static const std::vector<std::string> cols = {
       "job_id", "submit", "duration", "gpus", "pods", "cpu_milli", "memory_mib", "gpu_milli",
-      "gpu_memory_mib", "gpu_model", "namespace", "team", "priority_class", "labels"};
+      "gpu_memory_mib", "gpu_model", "namespace", "team", "priority_class", "labels", "gpu_utilization"};
   return cols;
 }
 
@@ -105,6 +105,10 @@ std::vector<Job> load_csv_trace(const std::string& path, const PriorityClasses& 
     if (!apply_priority_class(job, classes, pc)) r.fail("priority_class", expected_priority_class(classes, pc));
     if (auto l = r.opt_str("labels"); l && !parse_labels(*l, job.labels))
       r.fail("labels", "key=value pairs separated by ';' with distinct non-empty keys");
+    if (r.opt_str("gpu_utilization")) {
+      job.gpu_utilization = r.number("gpu_utilization");
+      if (!(job.gpu_utilization >= 0 && job.gpu_utilization <= 1)) r.fail("gpu_utilization", "a share in [0, 1]");
+    }
     jobs.push_back(std::move(job));
   }
   std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.submit < b.submit; });
