@@ -1,15 +1,19 @@
 // fleetsim: simulate Kubernetes GPU clusters and compare policies.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
 #include "analysis/compare.hpp"
+#include "analysis/fgd_experiment.hpp"
+#include "analysis/fgd_report.hpp"
 #include "analysis/memory_recorder.hpp"
 #include "analysis/results_dir.hpp"
 #include "analysis/summary.hpp"
 #include "analysis/terminal_summary.hpp"
 #include "policies/placement/placement_policy.hpp"
 #include "policies/queueing/queue_policy.hpp"
+#include "policies/sharing/sharing_policy.hpp"
 #include "scenario/scenario.hpp"
 #include "util/input_error.hpp"
 #include "version.hpp"
@@ -115,6 +119,75 @@ int cmd_compare(const std::string& path, const std::vector<std::string>& varies,
   return 0;
 }
 
+struct FgdArgs {
+  std::string nodes = "data/alibaba-gpu-v2023/openb_node_list_gpu_node.csv";
+  std::string pods = "data/alibaba-gpu-v2023/openb_pod_list_default.csv";
+  std::string policies = "all";
+  std::string out = "results/fgd";
+  int seeds = 10;
+  std::uint64_t first_seed = 42;
+  double inflation = 1.3;
+  int threads = 0;
+  bool no_plot = false, quiet = false;
+};
+
+// The FGD paper's experiment (docs/fgd.md).
+int cmd_fgd(const FgdArgs& a) {
+  analysis::FgdOptions o;
+  if (a.policies == "all") {
+    o.policies = analysis::fgd_paper_policies();
+  } else {
+    std::size_t start = 0;
+    while (start <= a.policies.size()) {
+      std::size_t comma = a.policies.find(',', start);
+      if (comma == std::string::npos) comma = a.policies.size();
+      if (comma > start) o.policies.push_back(a.policies.substr(start, comma - start));
+      start = comma + 1;
+    }
+    if (o.policies.empty()) throw InputError("--policies: expected all or a comma-separated list of policy names");
+  }
+  for (int k = 0; k < a.seeds; ++k) o.seeds.push_back(a.first_seed + static_cast<std::uint64_t>(k));
+  o.inflation = a.inflation;
+  o.threads = a.threads;
+  const auto start = std::chrono::steady_clock::now();
+  const bool tty = sim::Progress::stderr_is_terminal();
+  const bool show = !a.quiet;
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  o.on_run_done = [&](const analysis::FgdRun& r, std::size_t done, std::size_t total) {
+    if (!show) return;
+    const bool line = !tty && (done == total || done % std::max<std::size_t>(total / 10, 1) == 0);
+    if (!tty && !line) return;
+    std::cerr << (tty ? "\r" : "") << "  fgd: " << done << "/" << total << " runs (last: " << r.policy << ", seed "
+              << r.seed << "), " << static_cast<int>(elapsed()) << " s" << (tty ? "      " : "\n") << std::flush;
+  };
+  auto input = analysis::load_fgd_input(a.nodes, a.pods);
+  auto runs = analysis::run_fgd_experiment(input, o);
+  if (show && tty) std::cerr << "\n";
+  const double seconds = elapsed();
+  auto stats = analysis::summarize_fgd(runs, o.policies);
+  const std::string problem = analysis::write_fgd_results(a.out, input, runs, stats, !a.no_plot);
+  if (show) {
+    std::size_t arrivals = 0;
+    for (const auto& r : runs) arrivals += r.pods;
+    std::cout << "fleetsim fgd: " << o.policies.size() << " policies x " << o.seeds.size() << " seeds on "
+              << input.cluster.size() << " nodes (" << input.cluster.total_gpus() << " GPUs), " << input.pods.size()
+              << " pods inflated to " << a.inflation * 100 << "% of GPU capacity (~"
+              << (runs.empty() ? 0 : arrivals / runs.size()) << " arrivals per run); " << input.typical.size()
+              << " typical pod shapes\n";
+    analysis::print_fgd_headline(std::cout, stats, runs, o.policies, 100);
+    char t[64];
+    std::snprintf(t, sizeof t, "%.1f", seconds);
+    std::cout << "  time        " << t << " s for " << runs.size() << " runs\n";
+    std::cout << "  results     " << a.out << "/ (fgd.csv, fgd-summary.csv, fgd-runs.csv, typical-pods.csv"
+              << (problem.empty() && !a.no_plot ? ", fgd.png" : "") << ")\n";
+  }
+  if (!problem.empty()) {
+    std::cerr << "error: " << problem << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 template <class Interface>
 void list_registry(const char* kind) {
   std::cout << kind << " policies:\n";
@@ -162,6 +235,31 @@ int main(int argc, char** argv) {
   compare->add_option("--set", sets, "override a scenario value in every variant: path=value");
   compare->add_option("--out", out, "directory for compare.csv (per-seed values)");
 
+  FgdArgs fgd_args;
+  auto* fgd = app.add_subcommand(
+      "fgd",
+      "Reproduce the FGD paper's experiment (Weng et al., ATC'23) on an openb node and pod list: six GPU-sharing "
+      "policies, workload inflated to 130% of GPU capacity, several seeds; writes CSV and a PNG chart.");
+  fgd->add_option("--nodes", fgd_args.nodes, "openb node list (sn,cpu_milli,memory_mib,gpu,model)")
+      ->capture_default_str();
+  fgd->add_option("--pods", fgd_args.pods, "openb pod list (name,cpu_milli,memory_mib,num_gpu,gpu_milli,...)")
+      ->capture_default_str();
+  fgd->add_option("--policies", fgd_args.policies, "all, or a comma-separated list of GPU-sharing policies")
+      ->capture_default_str();
+  fgd->add_option("--seeds", fgd_args.seeds, "seeds per policy (first-seed, first-seed+1, ...)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  fgd->add_option("--first-seed", fgd_args.first_seed, "first seed (the artifact used 42..51)")->capture_default_str();
+  fgd->add_option("--inflation", fgd_args.inflation, "arrived GPU request at the end, over GPU capacity")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 10.0));
+  fgd->add_option("--threads", fgd_args.threads, "worker threads (0: one per hardware thread)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  fgd->add_option("--out", fgd_args.out, "results directory")->capture_default_str();
+  fgd->add_flag("--no-plot", fgd_args.no_plot, "write the CSV files only, no fgd.png");
+  fgd->add_flag("--quiet,-q", fgd_args.quiet, "print nothing; only write the results");
+
   auto* list = app.add_subcommand("list", "List the available policies and their parameters.");
 
   try {
@@ -173,9 +271,11 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(scenario_path, seed, out, sets, quiet);
     if (*validate) return cmd_validate(scenario_path, sets);
     if (*compare) return cmd_compare(scenario_path, varies, seeds, sets, out);
+    if (*fgd) return cmd_fgd(fgd_args);
     if (*list) {
       list_registry<policies::QueuePolicy>("queue");
       list_registry<policies::PlacementPolicy>("placement");
+      list_registry<policies::SharingPolicy>("GPU-sharing (fleetsim fgd)");
       return 0;
     }
   } catch (const InputError& e) {

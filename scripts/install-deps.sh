@@ -8,7 +8,7 @@ pkgs=(
   libeigen3-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libhdf5-dev hdf5-tools
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  python3 python3-h5py python3-numpy python3-pandas
+  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
 )
 missing=()
 for p in "${pkgs[@]}"; do
