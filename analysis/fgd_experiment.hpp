@@ -1,7 +1,7 @@
 #pragma once
 // The FGD experiment (Weng et al., "Beware of Fragmentation", USENIX ATC'23,
-// Sec. 6.1-6.2, Figs. 7 and 9) on an openb node list and pod list, following the
-// paper's artifact (hkust-adsl/kubernetes-scheduler-simulator: scripts/
+// Figs. 7 and 9a) on an openb node list and pod list, following the paper's
+// artifact (hkust-adsl/kubernetes-scheduler-simulator: scripts/
 // generate_config_and_run.py, experiments/run_scripts/generate_run_scripts.py,
 // pkg/simulator/{core,simulator,analysis}.go, experiments/analysis/merge_*.py):
 //
@@ -9,16 +9,19 @@
 //   replacement until the next draw would take the arrived GPU request above
 //   `inflation` (1.3) times the cluster's GPU capacity;
 // - pods arrive one by one and never depart; each is placed by the policy or
-//   fails; after every arrival the cluster is measured: GPU allocation, GPU
-//   fragmentation with respect to the typical pods (models/fragmentation.hpp)
-//   and the fragmentation ratio;
+//   fails (ties between equal scores go to a node order drawn at random once
+//   per run, as the artifact's random node-name prefixes make them; see
+//   models::ShareCluster); after every arrival the cluster is measured: GPU
+//   allocation, GPU fragmentation with respect to the typical pods
+//   (models/fragmentation.hpp) and the fragmentation ratio;
 // - the measurements are grouped by arrived workload (arrived GPU request over
 //   GPU capacity, in percent, rounded half to even) and averaged per whole
 //   percent 0..130; a percent with no measurement takes the mean of those within
 //   one percent of it.
 // Each (policy, seed) run is independent: its arrivals come from the seed's
-// stream "fgd/arrivals" (the same for every policy: common random numbers) and
-// the policy's random choices from "fgd/placement". Runs go to a pool of
+// stream "fgd/arrivals" (the same for every policy: common random numbers), the
+// node order for ties from "fgd/node-order" (also the same for every policy)
+// and the policy's random choices from "fgd/placement". Runs go to a pool of
 // threads; results do not depend on the number of threads.
 #include <cstdint>
 #include <functional>

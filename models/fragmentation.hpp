@@ -1,7 +1,7 @@
 #pragma once
 // GPU fragmentation with respect to a target workload, as defined by Weng et al.,
 // "Beware of Fragmentation: Scheduling GPU-Sharing Workloads with Fragmentation
-// Gradient Descent", USENIX ATC'23, Sec. 4, and computed by the paper's artifact
+// Gradient Descent", USENIX ATC'23, and computed by the paper's artifact
 // (hkust-adsl/kubernetes-scheduler-simulator, pkg/utils/frag.go).
 //
 // The target workload is the "typical pods": the most frequent pod shapes

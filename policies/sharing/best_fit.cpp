@@ -1,4 +1,4 @@
-// best-fit: the FGD paper's two-dimension best fit (Sec. 6.1: CPU and GPU
+// best-fit: the FGD paper's two-dimension best fit (CPU and GPU
 // weighted equally), as its artifact scores it (pkg/simulator/plugin/
 // best_fit_score.go getBestFitScore, then NormalizeScore; GPU selection
 // "best"). The leftover after placing the pod, per dimension divided by the

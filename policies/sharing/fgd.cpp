@@ -1,4 +1,4 @@
-// fgd: Fragmentation Gradient Descent (Weng et al., ATC'23, Sec. 5, Alg. 1):
+// fgd: Fragmentation Gradient Descent (Weng et al., ATC'23):
 // place the pod where it increases the cluster's GPU fragmentation with respect
 // to the typical pods (models/fragmentation.hpp) the least. As the artifact
 // scores it (pkg/simulator/plugin/fgd_score.go calculateGpuShareFragExtendScore,

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace fleetsim::models {
 namespace {
 
@@ -130,6 +132,26 @@ TEST(GpuShare, FitsAndPlace) {
   EXPECT_EQ(tightest_gpu(node, 500), 0);
   EXPECT_EQ(lowest_free_gpus(node, 1), (std::vector<int>{0}));
   EXPECT_TRUE(lowest_free_gpus(node, 2).empty());
+}
+
+TEST(GpuShare, TieOrderIsNameOrderOrARandomPermutation) {
+  ShareCluster cl({ShareNode("b", "T4", 1000, 1000, 1), ShareNode("c", "T4", 1000, 1000, 1),
+                   ShareNode("a", "T4", 1000, 1000, 1)});
+  EXPECT_EQ(cl.tie_rank(0), 1);
+  EXPECT_EQ(cl.tie_rank(1), 2);
+  EXPECT_EQ(cl.tie_rank(2), 0);
+  EXPECT_EQ(cl.total_gpus(), 3);
+  std::set<std::vector<int>> orders;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    ShareCluster copy = cl;
+    EXPECT_NE(copy.id(), cl.id());
+    sim::Rng rng(seed);
+    copy.randomize_tie_order(rng);
+    std::vector<int> ranks = {copy.tie_rank(0), copy.tie_rank(1), copy.tie_rank(2)};
+    EXPECT_EQ(std::set<int>(ranks.begin(), ranks.end()), (std::set<int>{0, 1, 2}));
+    orders.insert(ranks);
+  }
+  EXPECT_EQ(orders.size(), 6u);  // all 3! orders drawn
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ using models::SharePod;
 
 SharePod pod(std::int64_t cpu, std::int32_t gpus, std::int32_t milli) {
   SharePod p;
-  p.name = "p";
+  p.name.append("pod");
   p.cpu_milli = cpu;
   p.memory_mib = 1024;
   p.num_gpus = gpus;
@@ -216,6 +216,21 @@ TEST(SharingPolicies, NoFeasibleNode) {
     auto c = choose(name, pod(1000, 8, 1000), cl);  // no node has 8 free GPUs
     EXPECT_FALSE(c) << name;
     EXPECT_EQ(c.node, -1) << name;
+  }
+}
+
+TEST(SharingPolicies, GpuModelConstraintHonoured) {
+  const auto cl = cluster();
+  auto v100 = pod(1000, 1, 300);
+  v100.gpu_spec = "V100M16|V100M32";  // only node-c
+  auto t4 = pod(1000, 1, 300);
+  t4.gpu_spec = "T4";  // node-a or node-b
+  for (const char* name : {"random", "dot-product", "gpu-clustering", "gpu-packing", "best-fit", "fgd"}) {
+    EXPECT_EQ(choose(name, v100, cl).node, kC) << name;
+    EXPECT_NE(choose(name, t4, cl).node, kC) << name;
+    auto a10 = pod(1000, 1, 300);
+    a10.gpu_spec = "A10";
+    EXPECT_FALSE(choose(name, a10, cl)) << name;
   }
 }
 
