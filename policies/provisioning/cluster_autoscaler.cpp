@@ -88,32 +88,19 @@ double ca_utilization(const models::Resources& alloc, const models::Resources& r
 
 namespace {
 
-// A pod as the simulation moves it: what it needs, and its spec for the GPU
-// model and GPU memory checks (null when the job is unknown).
-struct Slot {
+// A node as the simulation sees it: its free capacity, and the pods the
+// simulation put there.
+struct Slot : FreeCapacity {
   models::NodeId id = 0;
   models::PoolId pool = 0;
   const models::InstanceType* type = nullptr;
   models::Resources allocatable;
-  models::Resources free;
-  int pods_free = 0;
   bool ready = false;  // else launching or booting (upcoming capacity)
   bool gone = false;   // removed in this tick's simulation: takes no pods
   std::vector<SimPod> extra;  // pending pods placed here, then pods the scale-down simulation moved here
   std::size_t pending = 0;    // how many of `extra` are pending pods
 
-  // Cluster::fits without the state check.
-  bool fits(const SimPod& p) const {
-    return !gone && pods_free > 0 && free.covers(p.need) && accepts(*type, p);
-  }
-  void take(const SimPod& p) {
-    free -= p.need;
-    --pods_free;
-  }
-  void give_back(const SimPod& p) {
-    free += p.need;
-    ++pods_free;
-  }
+  bool fits(const SimPod& p) const { return !gone && FreeCapacity::fits(*type, p); }
 };
 
 // First fit with a memo. Free capacity only shrinks while pods are added, so a

@@ -25,22 +25,12 @@ bool larger(const SimPod& a, const SimPod& b) {
   return a.need.memory_mib > b.need.memory_mib;
 }
 
-// GPU model and GPU memory constraints of `p` against a type.
-struct Slot {
+// A ready or in-flight node's free capacity in a packing pass.
+struct Slot : FreeCapacity {
   NodeId id = 0;
   const models::InstanceType* type = nullptr;
-  models::Resources free;
-  int pods_free = 0;
   bool ready = false;
-  bool fits(const SimPod& p) const { return pods_free > 0 && free.covers(p.need) && accepts(*type, p); }
-  void take(const SimPod& p) {
-    free -= p.need;
-    --pods_free;
-  }
-  void give_back(const SimPod& p) {
-    free += p.need;
-    ++pods_free;
-  }
+  bool fits(const SimPod& p) const { return FreeCapacity::fits(*type, p); }
 };
 
 }  // namespace
@@ -76,7 +66,7 @@ struct Karpenter::Ctx {
   }
   bool leaving(NodeId id) const { return removing.count(id) || replacing.count(id); }
   static Slot slot_of(const models::Node& n) {
-    return {n.id, n.type, n.free(), n.max_pods - static_cast<int>(n.pods.size()), n.state == NodeState::ready};
+    return {{n.free(), n.max_pods - static_cast<int>(n.pods.size())}, n.id, n.type, n.state == NodeState::ready};
   }
   // Ready slots from the nodes with a free GPU (in node order).
   void take_ready(const std::set<NodeId>& gpu_free_nodes) {
