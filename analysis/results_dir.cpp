@@ -48,8 +48,8 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
 
   const std::size_t n = r.jobs.size();
   std::vector<std::int64_t> id(n), prio(n), pods(n), gpus(n), preempt(n), evict(n);
-  std::vector<std::int64_t> restarts(n), rescales(n), replicas(n), min_rep(n), max_rep(n);
-  std::vector<double> lost(n), ckpt(n), pause(n);
+  std::vector<std::int64_t> restarts(n), rescales(n), replicas(n), min_rep(n), max_rep(n), ooms(n);
+  std::vector<double> lost(n), ckpt(n), pause(n), topo(n);
   std::vector<double> submit(n), dur(n), start(n), end(n), wait(n), jct(n), gpu_s(n), cost(n);
   std::vector<std::string> name(n), ns(n), team(n), pclass(n), status(n), labels(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -83,6 +83,8 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
     max_rep[i] = j.elastic ? j.elastic->max_replicas : 0;
     gpu_s[i] = rc.gpu_seconds;
     cost[i] = rc.cost_usd;
+    topo[i] = rc.topology_rate;
+    ooms[i] = rc.oom_kills;
   }
   hid_t g = f.group("/jobs");
   f.column(g, "id", id);
@@ -113,6 +115,8 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
   f.column(g, "rescale_pause_s", pause, "s");
   f.column(g, "gpu_seconds", gpu_s, "GPU-s");
   f.column(g, "cost_usd", cost, "USD");
+  f.column(g, "topology_rate", topo);
+  f.column(g, "oom_kills", ooms);
 
   std::vector<std::int64_t> pjob, pidx, pcpu, pmem, pgpu, pmilli, pnode;
   for (std::size_t i = 0; i < n; ++i)
@@ -180,7 +184,7 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
   std::ofstream out(path);
   out.precision(17);
   out << "id,name,namespace,team,priority_class,priority,pods,gpus,submit_s,duration_s,status,first_start_s,end_s,"
-         "wait_s,preemptions,evictions,lost_work_s,gpu_seconds,cost_usd,replicas,restarts,rescales\n";
+         "wait_s,preemptions,evictions,lost_work_s,gpu_seconds,cost_usd,replicas,restarts,rescales,topology_rate,oom_kills\n";
   for (std::size_t i = 0; i < r.jobs.size(); ++i) {
     const auto& j = r.jobs[i];
     const auto& rc = r.records[i];
@@ -194,7 +198,8 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
     out << ',';
     if (rc.first_start >= 0) out << sim::to_seconds(rc.first_start - j.submit);
     out << ',' << rc.preemptions << ',' << rc.evictions << ',' << rc.lost_work_s << ',' << rc.gpu_seconds << ','
-        << rc.cost_usd << ',' << rc.replicas << ',' << rc.restarts << ',' << rc.rescales << '\n';
+        << rc.cost_usd << ',' << rc.replicas << ',' << rc.restarts << ',' << rc.rescales << ',' << rc.topology_rate << ',' << rc.oom_kills
+        << '\n';
   }
   if (!out) throw std::runtime_error("cannot write " + path);
 }
@@ -229,7 +234,7 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                {"failed", s.jobs_failed},   {"elastic", s.elastic_jobs},
                {"elastic_restarts", s.elastic_restarts}, {"elastic_rescales", s.elastic_rescales},
                {"preemptions", s.preemptions},     {"evictions", s.evictions},
-               {"spot_interruptions", s.interruptions}};
+               {"spot_interruptions", s.interruptions}, {"oom_kills", s.oom_kills}};
   j["queue_wait_s"] = pct_json(s.wait_s);
   j["completion_time_s"] = pct_json(s.jct_s);
   for (const auto& [team, p] : s.wait_s_by_team) j["queue_wait_s_by_team"][team] = pct_json(p);

@@ -40,7 +40,7 @@ Summary summarize(const world::RunResult& r) {
   s.events = r.events;
   s.preemptions = r.preemptions;
   s.jobs_total = r.jobs.size();
-  std::vector<double> waits, jcts;
+  std::vector<double> waits, jcts, slowdowns;
   std::map<std::string, std::vector<double>> team_waits;
   for (std::size_t i = 0; i < r.jobs.size(); ++i) {
     const auto& j = r.jobs[i];
@@ -60,13 +60,15 @@ Summary summarize(const world::RunResult& r) {
       tw.push_back(waits.back());
     }
     if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
+    if (rec.status == JobStatus::succeeded && j.duration > 0 && !j.elastic)
+      slowdowns.push_back(static_cast<double>(rec.end - rec.first_start) / static_cast<double>(j.duration));
     s.cost_by_team[team] += rec.cost_usd;
     s.wait_total_s += rec.wait_s;
     auto& tu = s.usage_by_team[team];
     tu.allocated_gpu_hours += rec.gpu_seconds / 3600;
     if (j.gpu_utilization >= 0) {
       tu.known_gpu_hours += rec.gpu_seconds / 3600;
-      tu.busy_gpu_hours += rec.gpu_seconds * j.gpu_utilization / 3600;
+      tu.busy_gpu_hours += rec.busy_gpu_seconds / 3600;
     }
     s.provisioning_wait_s += rec.provisioning_wait_s;
     s.jobs_waited_for_nodes += rec.provisioning_wait_s > 0;
@@ -88,6 +90,9 @@ Summary summarize(const world::RunResult& r) {
   s.wait_s = percentiles(std::move(waits));
   for (auto& [team, w] : team_waits) s.wait_s_by_team[team] = percentiles(std::move(w));
   s.jct_s = percentiles(std::move(jcts));
+  s.slowdown = percentiles(std::move(slowdowns));
+  s.oom_kills = r.oom_kills;
+  for (const auto& p : r.cluster.pools()) s.shared_gpus = s.shared_gpus || p.sharing.shares();
   s.evictions = r.evictions;
   s.interruptions = r.interruptions;
   s.gpus = r.cluster.gpus_total();
@@ -155,6 +160,13 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
     m.emplace_back("jobs_failed", static_cast<double>(s.jobs_failed));
     m.emplace_back("elastic_restarts", static_cast<double>(s.elastic_restarts));
     m.emplace_back("elastic_rescales", static_cast<double>(s.elastic_rescales));
+  }
+  if (s.shared_gpus) {
+    m.emplace_back("oom_kills", static_cast<double>(s.oom_kills));
+    m.emplace_back("jobs_failed", static_cast<double>(s.jobs_failed));
+    m.emplace_back("slowdown_mean", s.slowdown.mean);
+    m.emplace_back("allocated_gpu_utilization", s.allocated_gpu_utilization);
+    m.emplace_back("cost_per_finished_job_usd", s.jobs_succeeded > 0 ? s.cost_total / static_cast<double>(s.jobs_succeeded) : 0);
   }
   if (s.wait_s_by_team.size() > 1)
     for (const auto& [team, p] : s.wait_s_by_team) m.emplace_back("wait_mean_s[" + team + "]", p.mean);

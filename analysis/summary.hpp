@@ -34,6 +34,12 @@ struct Summary {
   std::uint64_t preemptions = 0;
   std::uint64_t evictions = 0;  // jobs evicted because their node was removed or reclaimed
   std::uint64_t interruptions = 0;  // spot nodes reclaimed by the provider
+  // GPU sharing: whether any pool shares GPUs; pod starts that ran out of GPU
+  // memory; slowdown of finished jobs, (end - first start) / work, which is 1
+  // on a GPU of its own and more when neighbours, checkpoints or crashes slow it.
+  bool shared_gpus = false;
+  std::uint64_t oom_kills = 0;
+  Percentiles slowdown;
   Percentiles wait_s;  // first start - submit, over jobs that started
   Percentiles jct_s;   // completion - submit, over jobs that finished
   std::map<std::string, Percentiles> wait_s_by_team;  // every team with jobs, "(none)" for no team

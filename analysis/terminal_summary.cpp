@@ -87,6 +87,14 @@ void print_summary(std::ostream& out, const Summary& s) {
   if (s.elastic_jobs)
     out << "  elastic     " << s.elastic_jobs << " jobs: " << s.elastic_restarts << " restarts after losing workers, "
         << s.elastic_rescales << " to grow back, " << s.jobs_failed << " failed out of restarts\n";
+  if (s.shared_gpus) {
+    char g[224];
+    std::snprintf(g, sizeof g,
+                  "  sharing     slowdown p50 %.2fx, p90 %.2fx, mean %.2fx (run time / work); %llu out-of-memory "
+                  "crashes\n",
+                  s.slowdown.p50, s.slowdown.p90, s.slowdown.mean, static_cast<unsigned long long>(s.oom_kills));
+    out << g;
+  }
   out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";
   if (s.jobs_waited_for_nodes > 0)

@@ -18,6 +18,7 @@ const char* to_string(NodeState s) {
 }
 
 PoolId Cluster::add_pool(NodePool pool) {
+  if (pool.sharing.shares()) ++sharing_pools_;
   pools_.push_back(std::move(pool));
   pool_counts_.emplace_back();
   return static_cast<PoolId>(pools_.size() - 1);
@@ -44,6 +45,7 @@ NodeId Cluster::add_node(PoolId pool, sim::SimTime now, int max_pods, NodeState 
   n.usd_per_hour = p.usd_per_hour;
   n.requested_at = now;
   n.state = NodeState::launching;
+  init_gpu_devices(n, p);
   nodes_.push_back(std::move(n));
   live_.push_back(nodes_.back().id);
   pool_counts_[pool].live++;
@@ -104,6 +106,11 @@ bool meets_gpu_constraints(const PodSpec& p, const InstanceType& t) {
 bool Cluster::fits(const Node& n, const PodSpec& p) const {
   if (n.state != NodeState::ready) return false;
   if (static_cast<int>(n.pods.size()) >= n.max_pods) return false;
+  if (n.sharing != SharingMode::none) {
+    if (!n.free().covers(Resources{p.cpu_milli, p.memory_mib, 0})) return false;
+    return fits_shared(n, p);
+  }
+  if (!p.mig_profile.empty()) return false;  // no node without MIG advertises a MIG resource
   const int g = p.whole_gpus();
   Resources need{p.cpu_milli, p.memory_mib, g};
   if (!n.free().covers(need)) return false;
@@ -118,9 +125,25 @@ void Cluster::histogram_move(const Node& n, int from_free) {
 }
 
 std::uint32_t Cluster::bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_t priority,
-                            sim::SimTime now) {
+                            sim::SimTime now, double demand) {
   Node& n = nodes_.at(id);
   if (!fits(n, p)) throw std::logic_error("bind: pod does not fit on " + n.name);
+  if (n.sharing != SharingMode::none) {
+    const int before = n.free().gpus;
+    const std::int32_t busy_before = n.requested.gpus;
+    BoundPod b{ref, Resources{p.cpu_milli, p.memory_mib, 0}, 0, priority, now, n.pods_changed};
+    b.gpu_share = gpu_share(n, p);
+    b.gpu_mask = bind_shared(n, b, p, demand);
+    n.requested += b.request;
+    n.pods.push_back(b);
+    n.pods_changed = now;
+    ++pod_version_;
+    changes_.push_back(id);
+    recount_busy(n);
+    gpus_allocated_ += n.requested.gpus - busy_before;
+    histogram_move(n, before);
+    return b.gpu_mask;
+  }
   const int g = p.whole_gpus();
   std::uint32_t mask = 0;
   if (g > 0) {
@@ -139,7 +162,7 @@ std::uint32_t Cluster::bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_
   Resources req{p.cpu_milli, p.memory_mib, g};
   n.requested += req;
   n.free_gpu_mask &= ~mask;
-  n.pods.push_back(BoundPod{ref, req, mask, priority, now, n.pods_changed});
+  n.pods.push_back(BoundPod{ref, req, mask, priority, now, n.pods_changed, static_cast<double>(g)});
   n.pods_changed = now;
   ++pod_version_;
   changes_.push_back(id);
@@ -155,8 +178,15 @@ BoundPod Cluster::remove_pod(NodeId id, PodRef ref) {
   const BoundPod gone = *it;
   const int before = n.free().gpus;
   n.requested -= it->request;
-  n.free_gpu_mask |= it->gpu_mask;
-  gpus_allocated_ -= it->request.gpus;
+  if (n.sharing != SharingMode::none) {
+    const std::int32_t busy_before = n.requested.gpus;
+    release_shared(n, gone);
+    recount_busy(n);
+    gpus_allocated_ += n.requested.gpus - busy_before;
+  } else {
+    n.free_gpu_mask |= it->gpu_mask;
+    gpus_allocated_ -= it->request.gpus;
+  }
   *it = n.pods.back();
   n.pods.pop_back();
   ++pod_version_;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gpu_sharing.hpp"
 #include "models/gpu_topology.hpp"
 #include "models/instance_catalog.hpp"
 #include "models/job.hpp"
@@ -32,6 +33,35 @@ struct BoundPod {
   std::int32_t priority = 0;
   sim::SimTime start = 0;
   sim::SimTime node_changed_before = sim::kNever;  // the node's pods_changed before this bind
+  // GPUs it is charged for: whole GPUs, or its share of shared ones (1/replicas
+  // per replica, gpu_milli / 1000, a MIG instance's part of its GPU).
+  double gpu_share = 0;
+  std::uint64_t mig_devices = 0;  // bit i: the node's MIG device i
+};
+
+// A pod on a time-sliced, MPS or fractional GPU.
+struct GpuTenant {
+  PodRef ref;
+  std::int32_t milli = 0;       // fractional: the share it holds
+  std::int64_t memory_mib = 0;  // GPU memory it uses while running
+  double demand = 1;            // compute it would use alone (its GPU utilization)
+  bool active = false;          // running: its memory is in use (false before start and while crashed)
+};
+
+struct SharedGpu {
+  std::vector<GpuTenant> tenants;
+  std::int32_t milli_used = 0;
+  std::int64_t memory_active_mib = 0;
+};
+
+// One MIG instance as the device plugin advertises it.
+struct MigDevice {
+  int gpu = 0;
+  const MigProfile* profile = nullptr;
+  double share = 0;  // of its GPU: compute slices / compute slices of the GPU's layout
+  bool used = false;
+  PodRef user;
+  double demand = 1;
 };
 
 // A node's life: requested from the cloud (launching, not billed), running and
@@ -56,6 +86,7 @@ struct NodePool {
   int weight = 0;                         // NodePool weight: higher is tried first
   std::int64_t nodepool_gpu_limit = 0;    // NodePool limits.nvidia.com/gpu; 0 = none
   double interruption_probability = 0;    // spot: monthly, for price-capacity-optimized
+  GpuSharing sharing{};                   // how its GPUs are shared (none: whole GPUs)
 };
 
 struct Node {
@@ -76,6 +107,11 @@ struct Node {
   sim::SimTime ready_at = sim::kNever;
   sim::SimTime terminated = sim::kNever;
   sim::SimTime pods_changed = sim::kNever;  // last bind or unbind
+  // Shared pools only: per GPU index its tenants, or the MIG devices of every GPU.
+  // A GPU with any tenant or used MIG device counts as requested and not free.
+  SharingMode sharing = SharingMode::none;  // the pool's (its parameters stay with the pool)
+  std::vector<SharedGpu> shared;
+  std::vector<MigDevice> mig;
 
   Resources free() const { return allocatable - requested; }
   const std::string& gpu_model() const { return type->gpu_model; }
@@ -83,6 +119,11 @@ struct Node {
 
 // The GPU constraints of a pod that asks for GPUs: model ("A|B") and memory per GPU.
 bool meets_gpu_constraints(const PodSpec& p, const InstanceType& t);
+
+// Sets up a new node's shared GPUs or MIG devices from its pool (cluster_sharing.cpp).
+void init_gpu_devices(Node& n, const NodePool& pool);
+// GPU memory a pod uses on each of its GPUs (its gpu_memory_mib spread evenly).
+std::int64_t memory_per_gpu(const PodSpec& p);
 
 class Cluster {
  public:
@@ -125,7 +166,9 @@ class Cluster {
   // NodeResourcesFit Filter plus the GPU-model constraint.
   bool fits(const Node& n, const PodSpec& p) const;
   // Binds and returns the GPU indices taken (NVLink-connected where possible).
-  std::uint32_t bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_t priority, sim::SimTime now);
+  // `demand`: the compute the pod would use alone, for shared GPUs' contention.
+  std::uint32_t bind(NodeId id, PodRef ref, const PodSpec& p, std::int32_t priority, sim::SimTime now,
+                     double demand = 1.0);
   // The pod leaves at `now`.
   void unbind(NodeId id, PodRef ref, sim::SimTime now);
   // Undoes a bind made in the same instant that did not stand (a gang that did
@@ -134,6 +177,23 @@ class Cluster {
 
   // Largest free GPU count on any node: a pod needing more fits nowhere.
   int max_free_gpus() const;
+  // False when `p` fits no node now (a quick test before a scan of the nodes).
+  bool may_fit(const PodSpec& p) const { return sharing_pools_ > 0 || p.whole_gpus() <= max_free_gpus(); }
+
+  // Shared GPUs (cluster_sharing.cpp). GPUs `p` is charged for on node `n`.
+  double gpu_share(const Node& n, const PodSpec& p) const;
+  // Starts a bound pod on its shared GPUs: false when it runs out of GPU memory
+  // (it crosses the GPU's memory without isolation, or its MPS or MIG limit) and
+  // stays stopped. Whole GPUs always start.
+  bool start_pod(NodeId id, PodRef ref, const PodSpec& p);
+  // The pod crashed or is leaving: its GPU memory is free, it takes no compute.
+  void stop_pod(NodeId id, PodRef ref);
+  // Its progress rate from GPU sharing: 1 on whole GPUs, less where it gets less
+  // compute than it would use alone; 0 when stopped.
+  double sharing_rate(NodeId id, PodRef ref) const;
+  // Pods whose speed changes when this one starts, stops or leaves: its
+  // neighbours on time-sliced or fractional GPUs (none elsewhere).
+  std::vector<PodRef> gpu_neighbours(NodeId id, PodRef ref) const;
   int max_gpus_per_node() const { return max_gpus_; }
   // GPUs on running nodes (booting, ready or draining): what is being paid for.
   std::int64_t gpus_total() const { return gpus_total_; }
@@ -143,6 +203,10 @@ class Cluster {
  private:
   void histogram_move(const Node& n, int from_free);
   BoundPod remove_pod(NodeId id, PodRef ref);
+  bool fits_shared(const Node& n, const PodSpec& p) const;
+  std::uint32_t bind_shared(Node& n, BoundPod& b, const PodSpec& p, double demand);
+  void release_shared(Node& n, const BoundPod& b);
+  void recount_busy(Node& n);  // requested GPUs and free mask from the devices
   const GpuTopology* topology_for(const InstanceType* t);
 
   struct PoolCounts {
@@ -162,6 +226,7 @@ class Cluster {
   std::vector<std::pair<const InstanceType*, std::shared_ptr<const GpuTopology>>> topologies_;  // shared by copies
   std::array<std::int64_t, 33> free_hist_{};  // nodes by free GPU count
   int max_gpus_ = 0;
+  int sharing_pools_ = 0;
   std::int64_t gpus_total_ = 0;
   std::int64_t nodes_running_ = 0;
   std::int64_t gpus_allocated_ = 0;

@@ -9,6 +9,7 @@
 #include "models/checkpoint.hpp"
 #include "models/elastic.hpp"
 #include "models/resources.hpp"
+#include "models/topology_slowdown.hpp"
 #include "sim/time.hpp"
 
 namespace fleetsim::models {
@@ -22,10 +23,11 @@ struct PodSpec {
   std::int32_t gpu_milli = 0;        // fraction of one GPU (Alibaba gpu_milli); 0 = whole GPUs
   std::int64_t gpu_memory_mib = 0;   // 0 = unspecified
   std::string gpu_model;             // "" = any model; "A|B" = either
+  std::string mig_profile;           // "1g.10gb": asks for nvidia.com/mig-1g.10gb (mixed strategy)
   Resources request() const { return Resources{cpu_milli, memory_mib, gpus}; }
-  // GPUs a node must set aside: a fractional pod still takes a whole GPU until
-  // GPU sharing exists.
-  std::int32_t whole_gpus() const { return gpus > 0 ? gpus : (gpu_milli > 0 ? 1 : 0); }
+  // GPUs it asks a device for: a fractional or MIG pod asks for one (a whole GPU
+  // on a pool that does not share, a replica, share or instance on one that does).
+  std::int32_t whole_gpus() const { return gpus > 0 ? gpus : (gpu_milli > 0 || !mig_profile.empty() ? 1 : 0); }
   bool accepts_model(const std::string& model) const;
 };
 
@@ -49,6 +51,8 @@ struct Job {
   std::string source;  // "file:line" it came from, for messages
 
   std::int32_t total_gpus() const;
+  // Extra run time when its GPUs are split over PCIe or nodes; none by default.
+  TopologySensitivity topology;
 };
 
 }  // namespace fleetsim::models

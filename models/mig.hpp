@@ -1,8 +1,8 @@
 #pragma once
 // NVIDIA Multi-Instance GPU (MIG) geometry: the GPU instance profiles of the
 // A100-40GB, A100-80GB and H100-80GB, where each may start on the GPU, and
-// whether a set of instances fits on one GPU. Pure model: nothing here is wired
-// into the world yet (docs/mig.md).
+// whether a set of instances fits on one GPU. Pure model; a pool's nodes get
+// their instances in models/cluster_sharing.cpp (docs/mig.md).
 //
 // A MIG-capable GPU has 7 compute slices and 8 memory slices. A GPU instance of
 // profile Ng.Mgb takes N compute slices and a run of memory slices that begins

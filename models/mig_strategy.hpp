@@ -1,7 +1,7 @@
 #pragma once
 // What a node with MIG-partitioned GPUs advertises to Kubernetes, by the NVIDIA
 // k8s device plugin's migStrategy, and the parsing of a pool's `mig:` block.
-// Pure model: no node or pod uses these resources yet (docs/mig.md).
+// Pure model; nodes of a MIG pool offer these in models/cluster_sharing.cpp (docs/mig.md).
 //
 // Source: NVIDIA/k8s-device-plugin (README, MIG_STRATEGY; at commit 1b826ac):
 //  - internal/rm/rm.go AddDefaultResourcesToConfig: single maps every MIG device

@@ -10,6 +10,7 @@
 #include "policies/provisioning/provisioner.hpp"
 #include "policies/queueing/queue_policy.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/sharing_yaml.hpp"
 #include "scenario/yaml_fields.hpp"
 #include "util/input_error.hpp"
 #include "util/suggest.hpp"
@@ -232,7 +233,7 @@ void parse_cluster(const Fields& root, const std::string& base_dir, Scenario& s)
     for (std::size_t i = 0; i < list.size(); ++i) {
       Fields f(list[i], s.file, "cluster.pools[" + std::to_string(i) + "]",
                {"name", "instance_type", "count", "usd_per_hour", "max_pods", "min", "max", "launch_delay",
-                "boot_delay", "launch_failure_probability", "capacity_type", "spot"});
+                "boot_delay", "launch_failure_probability", "capacity_type", "spot", "sharing"});
       PoolSpec p;
       p.name = f.str("name");
       for (const auto& q : s.pools)
@@ -256,6 +257,8 @@ void parse_cluster(const Fields& root, const std::string& base_dir, Scenario& s)
       } else if (f.has("spot")) {
         f.fail("spot", "no spot block unless capacity_type is spot");
       }
+      p.sharing = parse_pool_sharing(f, *t);
+      p.sharing_line = line_of(list[i]);
       s.pools.push_back(p);
     }
   }
@@ -397,6 +400,11 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   if (s.pools.empty()) f.fail("cluster", "node pools (cluster.pools or cluster.openb_nodes) or karpenter.nodepools");
   parse_scheduler(f, s);
   s.provisioning = parse_policy<policies::Provisioner>(f, "provisioning", "static");
+  for (std::size_t i = 0; i < s.pools.size(); ++i)
+    if (s.pools[i].sharing.shares() && s.provisioning.name != "static")
+      throw InputError(where(file, s.pools[i].sharing_line, "cluster.pools[" + std::to_string(i) + "]") +
+                       ": GPU sharing (" + to_string(s.pools[i].sharing.mode) + ") needs provisioning: static; the " +
+                       s.provisioning.name + " provisioner does not simulate shared GPUs yet");
   parse_billing(f, s);
   s.workload = parse_workload(f.node("workload"), file, base_dir);
   return s;

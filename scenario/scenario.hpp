@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gpu_sharing.hpp"
 #include "models/instance_catalog.hpp"
 #include "models/priority.hpp"
 #include "models/spot_market.hpp"
@@ -32,6 +33,8 @@ struct PoolSpec {
   std::string nodepool;
   int weight = 0;
   std::int64_t nodepool_gpu_limit = 0;
+  models::GpuSharing sharing{};  // its sharing: block (none: whole GPUs)
+  int sharing_line = 0;        // the pool's line, for messages
 };
 
 struct PolicyChoice {

@@ -129,7 +129,7 @@ models::DurationSpec parse_duration_spec(const Fields& parent, const std::string
 models::SyntheticShape parse_shape(const YAML::Node& n, const std::string& file, const std::string& path) {
   Fields f(n, file, path,
            {"weight", "pods", "gpus_per_pod", "cpu_milli_per_pod", "memory_mib_per_pod", "gpu_memory_mib",
-            "gpu_model"});
+            "gpu_model", "gpu_milli", "mig_profile"});
   models::SyntheticShape s;
   s.weight = positive_number(f, "weight", 1.0);
   s.pods = static_cast<std::int32_t>(f.integer("pods", 1, 100000, 1));
@@ -138,6 +138,13 @@ models::SyntheticShape parse_shape(const YAML::Node& n, const std::string& file,
   s.memory_mib_per_pod = f.integer("memory_mib_per_pod", 0, 1'000'000'000'000, 4096);
   s.gpu_memory_mib = f.integer("gpu_memory_mib", 0, 1'000'000'000, 0);
   s.gpu_model = f.str("gpu_model", "");
+  s.gpu_milli = static_cast<std::int32_t>(f.integer("gpu_milli", 1, 999, 0));
+  s.mig_profile = f.str("mig_profile", "");
+  const int asks = (s.gpus_per_pod > 0) + (s.gpu_milli > 0) + !s.mig_profile.empty();
+  if (asks > 1)
+    f.fail(f.has("mig_profile") ? "mig_profile" : "gpu_milli",
+           "one GPU request per shape: gpus_per_pod (whole GPUs or replicas), gpu_milli (a share of one GPU) or "
+           "mig_profile (one MIG instance)");
   return s;
 }
 
@@ -220,7 +227,7 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
     throw InputError(at(n, file, path) + ": expected exactly one of synthetic, csv, openb_pods, got " +
                      (present.empty() ? std::string("none") : join(present, " and ")));
   const std::string kind = present[0];
-  std::vector<std::string> allowed = {"name", kind, "checkpoint", "elastic", "gpu_utilization"};
+  std::vector<std::string> allowed = {"name", kind, "checkpoint", "elastic", "gpu_utilization", "topology"};
   if (kind != "synthetic") allowed.push_back("limit");
   if (kind == "openb_pods")
     for (const char* k : {"skip_pending", "skip_zero_duration", "min_duration", "namespace", "qos_priority_classes"})
@@ -248,6 +255,11 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
       if (hi < lo) u.fail("max", "a value >= min (" + std::to_string(lo) + ")");
       src.gpu_utilization = WorkloadSource::Utilization{lo, hi};
     }
+  }
+  if (f.has("topology")) {
+    Fields t(f.node("topology"), file, f.field("topology"), {"pcie_slowdown", "cross_node_slowdown"});
+    src.topology.pcie_slowdown = t.number("pcie_slowdown", 0, 100, 0);
+    src.topology.cross_node_slowdown = t.number("cross_node_slowdown", 0, 100, 0);
   }
   if (!valid_name(src.name)) f.fail("name", "a name of letters, digits, '-', '_' or '.'");
   src.where = where(file, line_of(n), "");
@@ -311,6 +323,7 @@ std::vector<models::Job> materialize_workload(const std::vector<WorkloadSource>&
     }
     for (auto& j : jobs) {
       j.checkpoint = src.checkpoint;
+      j.topology = src.topology;
       if (src.elastic) models::make_elastic(j, *src.elastic);
     }
     if (src.gpu_utilization) {

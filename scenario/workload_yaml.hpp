@@ -42,6 +42,9 @@ struct WorkloadSource {
     double lo = 0, hi = 0;
   };
   std::optional<Utilization> gpu_utilization;
+  // Extra run time of the source's jobs when their GPUs are split over PCIe or
+  // nodes (`topology: {pcie_slowdown, cross_node_slowdown}`); none by default.
+  models::TopologySensitivity topology;
 };
 
 // `node` is the value of the `workload:` key of `file`; relative paths in it

@@ -18,7 +18,9 @@ std::size_t World::place_more(JobId id) {
   for (auto i = static_cast<std::uint32_t>(r.nodes.size()); i < j.pods.size(); ++i) {
     auto node = placement_->place(j.pods[i], cluster_);
     if (!node) break;
-    cluster_.bind(*node, models::PodRef{id, i}, j.pods[i], j.priority, sim_.now());
+    // What it would use of a GPU alone (unknown: all of it), for shared GPUs.
+    const double demand = j.gpu_utilization >= 0 ? j.gpu_utilization : 1.0;
+    cluster_.bind(*node, models::PodRef{id, i}, j.pods[i], j.priority, sim_.now(), demand);
     r.nodes.push_back(*node);
   }
   return r.nodes.size();
@@ -45,10 +47,14 @@ void World::begin_attempt(JobId id, bool restart) {
       growable_.erase(id);
     }
   }
+  rate *= r.topology_rate = models::topology_rate(j.topology, cluster_, id, r.nodes);  // placement fixed per attempt
   r.replicas = n;
   bound_at_[id] = now;
+  base_rate_[id] = rate;
+  saved_floor_[id] = -1;
   attempt_[id] = models::Attempt{j.checkpoint, j.duration, start, r.saved_progress, rate};
   notice_at_[id] = sim::kNever;
+  if (sharing_ && !start_on_shared_gpus(id)) return;  // out of GPU memory: restarts after a back-off
   completion_[id] = sim_.at(attempt_[id].finish(), ev_complete_, id);
 }
 

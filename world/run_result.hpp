@@ -11,7 +11,8 @@
 
 namespace fleetsim::world {
 
-// failed: an elastic job out of restarts (terminal, like succeeded).
+// failed: an elastic job out of restarts, or a job whose pods ran out of GPU
+// memory more often than a Job's backoffLimit (terminal, like succeeded).
 enum class JobStatus : std::uint8_t { not_arrived, queued, running, terminating, succeeded, failed };
 const char* to_string(JobStatus s);
 
@@ -39,7 +40,12 @@ struct JobRecord {
   // GPU-seconds of lost work, checkpoint overhead and rendezvous pauses, each at
   // its attempt's world size.
   double lost_gpu_s = 0, checkpoint_gpu_s = 0, rescale_pause_gpu_s = 0;
-  double gpu_seconds = 0;         // whole GPUs held x time, all attempts
+  // Rate multiplier of the last attempt for where its GPUs landed (1 = all
+  // NVLinked on one node, or no topology sensitivity); models/topology_slowdown.hpp.
+  double topology_rate = 1;
+  int oom_kills = 0;               // starts that ran out of GPU memory on a shared GPU (each restarted after a back-off)
+  double gpu_seconds = 0;         // GPUs held x time, all attempts (shared GPUs: its share)
+  double busy_gpu_seconds = 0;    // jobs with a known utilization: GPU compute used x time
   double cost_usd = 0;            // share of the nodes it occupied
   std::vector<models::NodeId> nodes;  // where its pods run (or last ran)
 };
@@ -68,6 +74,7 @@ struct RunResult {
   std::uint64_t preemptions = 0;
   std::uint64_t evictions = 0;
   std::uint64_t interruptions = 0;  // spot nodes reclaimed by the provider
+  std::uint64_t oom_kills = 0;      // pod starts that ran out of memory on shared GPUs
   std::vector<models::Job> jobs;
   std::vector<JobRecord> records;
   models::Cluster cluster;

@@ -51,6 +51,11 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   notice_at_.assign(n, sim::kNever);
   evict_event_.resize(n);
   pending_since_.assign(n, 0);
+  base_rate_.assign(n, 1.0);
+  busy_rate_.assign(n, 1.0);
+  backing_off_.assign(n, false);
+  saved_floor_.assign(n, -1);
+  for (const auto& p : s.pools) sharing_ = sharing_ || p.sharing.shares();
   ev_arrival_ = sim_.add_handler("arrival", [this](std::uint64_t j) { on_arrival(static_cast<JobId>(j)); });
   ev_complete_ = sim_.add_handler("complete", [this](std::uint64_t j) { on_complete(static_cast<JobId>(j)); });
   ev_evicted_ = sim_.add_handler("evicted", [this](std::uint64_t j) { on_evicted(static_cast<JobId>(j)); });
@@ -62,6 +67,7 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   ev_reconcile_ = sim_.add_handler("provisioning", [this](std::uint64_t) { reconcile(); });
   ev_spot_ = sim_.add_handler("spot-interruption",
                               [this](std::uint64_t p) { on_spot_event(static_cast<models::PoolId>(p)); });
+  ev_restart_ = sim_.add_handler("restart", [this](std::uint64_t j) { on_restart(static_cast<JobId>(j)); });
   ev_reclaim_ = sim_.add_handler("spot-reclaim", [this](std::uint64_t id) { on_reclaim(static_cast<models::NodeId>(id)); });
   ev_spot_trace_ = sim_.add_handler("spot-trace", [this](std::uint64_t x) {
     on_spot_trace(static_cast<models::PoolId>(x >> 32), static_cast<std::size_t>(x & 0xFFFFFFFFu));
@@ -101,6 +107,7 @@ void World::build_cluster() {
     pool.weight = p.weight;
     pool.nodepool_gpu_limit = p.nodepool_gpu_limit;
     pool.interruption_probability = p.spot ? p.spot->monthly_interruption_probability : 0;
+    pool.sharing = p.sharing;
     cluster_.add_pool(pool);
     launch_rng_.push_back(sim_.rng().stream("launch/" + p.name));
     spot_rng_.push_back(sim_.rng().stream("spot/" + p.name));
@@ -136,6 +143,7 @@ void World::check_jobs_can_fit() const {
                          std::to_string(pod.whole_gpus()) + " GPU(s), " + std::to_string(pod.cpu_milli) +
                          "m CPU, " + std::to_string(pod.memory_mib) + " MiB" +
                          (pod.gpu_model.empty() ? "" : ", GPU model " + pod.gpu_model) +
+                         (pod.mig_profile.empty() ? "" : ", MIG instance " + pod.mig_profile) +
                          ": no node of the cluster can ever hold it (largest node has " +
                          std::to_string(max_gpus) + " GPUs); expected a pod that fits an empty node");
       }
@@ -253,19 +261,25 @@ void World::accrue(JobId id, SimTime until) {
   for (std::size_t i = 0; i < r.nodes.size(); ++i) {
     const models::Node& n = cluster_.node(r.nodes[i]);
     const models::PodSpec& p = jobs_[id].pods[i];
-    // A GPU node's cost follows its GPUs; a CPU-only node's follows its CPU.
+    // A GPU node's cost follows its GPUs (a shared GPU's, its tenants' shares);
+    // a CPU-only node's follows its CPU.
+    const double gpus = cluster_.gpu_share(n, p);
     const double share = n.allocatable.gpus > 0
-                             ? static_cast<double>(p.whole_gpus()) / n.allocatable.gpus
+                             ? gpus / n.allocatable.gpus
                              : static_cast<double>(p.cpu_milli) / static_cast<double>(n.allocatable.cpu_milli);
     const double usd = share * node_cost(n, from, until);
     if (markets_[n.pool]) spot_charges_[n.id].emplace_back(id, usd);
     r.cost_usd += usd;
-    r.gpu_seconds += p.whole_gpus() * dt_s;
+    r.gpu_seconds += gpus * dt_s;
     bills_[n.id].allocated_usd += usd;
-    bills_[n.id].allocated_gpu_seconds += p.whole_gpus() * dt_s;
+    bills_[n.id].allocated_gpu_seconds += gpus * dt_s;
     if (jobs_[id].gpu_utilization >= 0) {
-      bills_[n.id].known_gpu_seconds += p.whole_gpus() * dt_s;
-      bills_[n.id].busy_gpu_seconds += p.whole_gpus() * dt_s * jobs_[id].gpu_utilization;
+      // Busy: the compute it actually gets (all it asks on a whole GPU; less when
+      // a shared GPU slows it; none while crashed), in GPUs.
+      bills_[n.id].known_gpu_seconds += gpus * dt_s;
+      const double busy = p.whole_gpus() * dt_s * jobs_[id].gpu_utilization * busy_rate_[id];
+      bills_[n.id].busy_gpu_seconds += busy;
+      r.busy_gpu_seconds += busy;
     }
   }
 }
@@ -273,7 +287,10 @@ void World::accrue(JobId id, SimTime until) {
 void World::release(JobId id) {
   accrue(id, sim_.now());
   const JobRecord& r = records_[id];
+  std::vector<JobId> neighbours = sharing_ ? gpu_neighbours(id) : std::vector<JobId>{};
   for (std::uint32_t i = 0; i < r.nodes.size(); ++i) cluster_.unbind(r.nodes[i], models::PodRef{id, i}, sim_.now());
+  backing_off_[id] = false;
+  if (!neighbours.empty()) retune(std::move(neighbours));
   running_view_[id] = nullptr;
   if (jobs_[id].elastic) ++queue_version_;  // a partly placed job's Pending pods go too
   capacity_freed_ = true;
@@ -339,11 +356,13 @@ void World::end_attempt(JobId id) {
   const models::Attempt& a = attempt_[id];
   JobRecord& r = records_[id];
   const SimTime now = sim_.now();
-  SimTime saved = a.saved(now);
+  SimTime saved = saved_by(id, now);
   SimTime done = a.work_done(now);
   if (notice_at_[id] != sim::kNever && a.cp.checkpoints()) {
     const SimTime emergency = a.saved_with_emergency_checkpoint(notice_at_[id], now);
-    if (emergency > saved) done = saved = emergency;  // it stopped working to write
+    // (An attempt continued at a new speed counts only a write that completed.)
+    const bool wrote = saved_floor_[id] < 0 || notice_at_[id] + a.cp.write <= now;
+    if (emergency > saved && wrote) done = saved = emergency;  // it stopped working to write
   }
   notice_at_[id] = sim::kNever;
   book_attempt(id, done - saved, a.overhead(now));
@@ -559,6 +578,7 @@ RunResult World::finish(const sim::RunStats& stats) {
   r.preemptions = preemptions_;
   r.evictions = evictions_;
   r.interruptions = interruptions_;
+  r.oom_kills = oom_kills_;
   r.jobs = std::move(jobs_);
   r.records = std::move(records_);
   r.cluster = std::move(cluster_);

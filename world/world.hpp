@@ -62,6 +62,15 @@ class World {
   void grow_elastic();
   void fail(models::JobId id);
   void add_partly_placed(std::vector<policies::PendingJob>& pending) const;
+  // Shared GPUs (world/sharing.cpp).
+  bool start_on_shared_gpus(models::JobId id);
+  void out_of_memory(models::JobId id);
+  void on_restart(models::JobId id);
+  double sharing_rate(models::JobId id) const;
+  std::vector<models::JobId> gpu_neighbours(models::JobId id) const;
+  void retune(std::vector<models::JobId> jobs);
+  void continue_attempt(models::JobId id, double rate);
+  sim::SimTime saved_by(models::JobId id, sim::SimTime t) const;
   bool try_preempt(models::JobId id);
   void release(models::JobId id);
   void accrue(models::JobId id, sim::SimTime until);
@@ -81,6 +90,17 @@ class World {
   std::vector<sim::SimTime> pending_since_;
   std::vector<models::Attempt> attempt_;     // the current run of each job
   std::vector<sim::SimTime> bound_at_;       // when that run's pods were bound (before any pause)
+  // GPU sharing: whether any pool shares GPUs; each job's rate without sharing
+  // (elastic size, topology); the sharing rate now (0 while crashed), which
+  // scales its busy GPU time; whether it waits to restart after running out
+  // of GPU memory; and, for an attempt continued at a new speed, the work it had
+  // checkpointed (-1 otherwise).
+  bool sharing_ = false;
+  std::vector<double> base_rate_;
+  std::vector<double> busy_rate_;
+  std::vector<bool> backing_off_;
+  std::vector<sim::SimTime> saved_floor_;
+  std::uint64_t oom_kills_ = 0;
   std::set<models::JobId> growable_;         // running elastic jobs below max_replicas
   std::vector<sim::SimTime> notice_at_;      // SIGTERM / interruption notice, kNever if none
   std::vector<sim::EventHandle> evict_event_;  // pending end of a preemption victim's grace
@@ -102,7 +122,7 @@ class World {
   std::vector<int> awaiting_victims_;  // per preemptor: evictions not yet done
   std::vector<models::JobId> nominated_by_;  // per victim: its preemptor
   sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{}, ev_node_running_{}, ev_node_ready_{},
-      ev_reconcile_{}, ev_spot_{}, ev_spot_trace_{}, ev_reclaim_{};
+      ev_reconcile_{}, ev_spot_{}, ev_spot_trace_{}, ev_reclaim_{}, ev_restart_{};
   bool cycle_pending_ = false;
   bool capacity_freed_ = true;
   std::size_t arrived_ = 0, running_ = 0, terminating_ = 0;

@@ -124,6 +124,8 @@ std::vector<Job> generate_synthetic(const SyntheticSpec& spec, sim::Rng& rng, co
     pod.gpus = shape.gpus_per_pod;
     pod.gpu_memory_mib = shape.gpu_memory_mib;
     pod.gpu_model = shape.gpu_model;
+    pod.gpu_milli = shape.gpu_milli;
+    pod.mig_profile = shape.mig_profile;
     job.pods.assign(static_cast<std::size_t>(shape.pods), pod);
     jobs.push_back(std::move(job));
   }

@@ -8,7 +8,7 @@ namespace {
 class FirstFit final : public PlacementPolicy {
  public:
   std::optional<models::NodeId> place(const models::PodSpec& pod, const models::Cluster& c) override {
-    if (pod.whole_gpus() > c.max_free_gpus()) return std::nullopt;
+    if (!c.may_fit(pod)) return std::nullopt;
     for (models::NodeId id : c.live())
       if (c.fits(c.node(id), pod)) return id;
     return std::nullopt;

@@ -14,7 +14,7 @@ ResourceWeights resource_weights(const Params& p) {
 }
 
 std::optional<models::NodeId> ScoredPlacement::place(const models::PodSpec& pod, const models::Cluster& c) {
-  if (pod.whole_gpus() > c.max_free_gpus()) return std::nullopt;
+  if (!c.may_fit(pod)) return std::nullopt;
   std::optional<models::NodeId> best;
   std::int64_t best_score = -1;
   for (models::NodeId id : c.live()) {

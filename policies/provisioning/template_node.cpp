@@ -14,6 +14,7 @@ models::Node template_node(const models::Cluster& cluster, models::PoolId pool) 
   n.usd_per_hour = p.usd_per_hour;
   n.state = models::NodeState::ready;
   n.launched = n.ready_at = 0;
+  models::init_gpu_devices(n, p);
   return n;
 }
 

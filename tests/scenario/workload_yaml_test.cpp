@@ -256,7 +256,7 @@ TEST(WorkloadYaml, ErrorMessages) {
   EXPECT_EQ(error_of("workload:\n  - name: a\n    csv: nope.csv\n", "/no/such/dir"),
             "s.yaml:3: workload[0].csv: expected an existing file (looked for /no/such/dir/nope.csv), got 'nope.csv'");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    csv: x.csv\n    limt: 5\n"),
-            "s.yaml:4: workload[0].limt: unknown key (did you mean 'limit'?); valid keys here: name, csv, checkpoint, elastic, gpu_utilization, limit");
+            "s.yaml:4: workload[0].limt: unknown key (did you mean 'limit'?); valid keys here: name, csv, checkpoint, elastic, gpu_utilization, topology, limit");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    openb_pods: " + kPods + "\n  - name: a\n    openb_pods: " + kPods + "\n"),
             "s.yaml:4: workload[1].name: expected a name not used by another source, got 'a'");
   EXPECT_EQ(error_of("workload:\n  - name: a b\n    csv: x.csv\n"),

@@ -195,3 +195,30 @@ TEST(SeedCase, KarpenterJustInTimeAddsBootAndTails) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// scenarios/topology-aware.yaml at its own seed: topology-aware placement splits
+// fewer training jobs over PCIe than best-fit, so they finish sooner on average.
+TEST(TopologyAwareScenario, FewerSplitJobsAndShorterCompletionThanBestFit) {
+  struct Outcome {
+    analysis::Summary sum;
+    std::size_t split = 0;  // attempts started below full rate (last attempt per job)
+  };
+  auto run = [](const std::string& placement) {
+    const auto s = scenario::load_scenario(kScenarioDir + "/topology-aware.yaml", {"scheduler.placement=" + placement});
+    sim::NullRecorder rec;
+    const auto r = world::World(s, s.seed, rec).run();
+    Outcome o{analysis::summarize(r)};
+    for (const auto& rc : r.records) o.split += rc.first_start >= 0 && rc.topology_rate < 1;
+    return o;
+  };
+  const Outcome blind = run("best-fit"), aware = run("topology-aware");
+  EXPECT_GT(blind.split, 0u);
+  EXPECT_LT(aware.split, blind.split);
+  EXPECT_LT(aware.sum.jct_s.mean, blind.sum.jct_s.mean);
+}
+
+}  // namespace
+}  // namespace fleetsim
