@@ -161,9 +161,11 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
     m.emplace_back("elastic_restarts", static_cast<double>(s.elastic_restarts));
     m.emplace_back("elastic_rescales", static_cast<double>(s.elastic_rescales));
   }
-  if (s.shared_gpus) {
+  // Where GPUs are shared or utilization is known (a whole-GPU variant compared
+  // with shared ones must show its own figures, not blanks).
+  if (s.shared_gpus || s.utilization_known > 0) {
     m.emplace_back("oom_kills", static_cast<double>(s.oom_kills));
-    m.emplace_back("jobs_failed", static_cast<double>(s.jobs_failed));
+    if (s.elastic_jobs == 0) m.emplace_back("jobs_failed", static_cast<double>(s.jobs_failed));
     m.emplace_back("slowdown_mean", s.slowdown.mean);
     m.emplace_back("allocated_gpu_utilization", s.allocated_gpu_utilization);
     m.emplace_back("cost_per_finished_job_usd", s.jobs_succeeded > 0 ? s.cost_total / static_cast<double>(s.jobs_succeeded) : 0);
