@@ -188,8 +188,8 @@ TEST(CliBadInput, UnknownPolicySuggestsNearest) {
   Result r = run_bad("policy.yaml", p);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "error: " + tmp("policy.yaml") +
-                       ":9: scheduler.placement: expected one of best-fit, first-fit, spread (did you mean "
-                       "'best-fit'?), got 'best-fitt'\n");
+                       ":9: scheduler.placement: expected one of best-fit, first-fit, spread, topology-aware "
+                       "(did you mean 'best-fit'?), got 'best-fitt'\n");
 }
 
 TEST(CliBadInput, MissingScenarioFile) {
