@@ -5,16 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "analysis/stats.hpp"
 #include "analysis/summary.hpp"
 
 namespace fleetsim::analysis {
-
-struct MeanCI {
-  double mean = 0;
-  double half_width = 0;  // 95% Student-t; 0 with one sample
-  std::size_t n = 0;
-};
-MeanCI mean_ci95(const std::vector<double>& samples);
 
 struct VariantResult {
   std::string label;                // "scheduler.placement=best-fit"

@@ -1,18 +1,15 @@
 #include "analysis/fgd_experiment.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <numeric>
-#include <thread>
 
 #include "models/workload/openb.hpp"
 #include "policies/sharing/sharing_policy.hpp"
 #include "sim/rng.hpp"
 #include "util/input_error.hpp"
+#include "util/parallel.hpp"
 #include "util/suggest.hpp"
 
 namespace fleetsim::analysis {
@@ -206,37 +203,15 @@ std::vector<FgdRun> run_fgd_experiment(const FgdInput& input, const FgdOptions& 
   for (const auto& p : options.policies) policy_entry(p);  // reject unknown names before any run
   const std::size_t total = options.policies.size() * options.seeds.size();
   std::vector<FgdRun> runs(total);
-  std::atomic<std::size_t> next{0};
-  std::mutex lock;
-  std::size_t done = 0;
-  std::exception_ptr error;
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t k = next.fetch_add(1);
-      if (k >= total) return;
-      const auto& policy = options.policies[k / options.seeds.size()];
-      const auto seed = options.seeds[k % options.seeds.size()];
-      try {
-        runs[k] = run_fgd(input, policy, seed, options.inflation);
-      } catch (...) {
-        std::lock_guard g(lock);
-        if (!error) error = std::current_exception();
-        next.store(total);
-        return;
-      }
-      std::lock_guard g(lock);
-      ++done;
-      if (options.on_run_done) options.on_run_done(runs[k], done, total);
-    }
-  };
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::clamp(threads, 1, static_cast<int>(std::max<std::size_t>(total, 1)));
-  {
-    std::vector<std::jthread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_for(
+      total, options.threads,
+      [&](std::size_t k) {
+        runs[k] = run_fgd(input, options.policies[k / options.seeds.size()], options.seeds[k % options.seeds.size()],
+                          options.inflation);
+      },
+      [&](std::size_t k, std::size_t done) {
+        if (options.on_run_done) options.on_run_done(runs[k], done, total);
+      });
   return runs;
 }
 

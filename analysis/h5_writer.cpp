@@ -8,6 +8,14 @@ namespace {
 void check(herr_t e, const std::string& what) {
   if (e < 0) throw std::runtime_error("HDF5: " + what);
 }
+
+// Creation properties without modification times: the same data gives the
+// same bytes (a sweep's merged aggregate is compared with an unsharded one).
+hid_t untimed(hid_t cls) {
+  hid_t p = H5Pcreate(cls);
+  H5Pset_obj_track_times(p, 0);
+  return p;
+}
 }  // namespace
 
 H5File::H5File(const std::string& path) {
@@ -24,7 +32,9 @@ H5File::~H5File() {
 hid_t H5File::group(const std::string& path) {
   hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
   H5Pset_create_intermediate_group(lcpl, 1);
-  hid_t g = H5Gcreate2(file_, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t gcpl = untimed(H5P_GROUP_CREATE);
+  hid_t g = H5Gcreate2(file_, path.c_str(), lcpl, gcpl, H5P_DEFAULT);
+  H5Pclose(gcpl);
   H5Pclose(lcpl);
   if (g < 0) throw std::runtime_error("HDF5: cannot create group " + path);
   groups_.push_back(g);
@@ -37,7 +47,9 @@ void write_numeric(H5File& f, hid_t group, const std::string& name, const std::v
                    const std::string& unit) {
   hsize_t dims[1] = {v.size()};
   hid_t space = H5Screate_simple(1, dims, nullptr);
-  hid_t ds = H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t dcpl = untimed(H5P_DATASET_CREATE);
+  hid_t ds = H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  H5Pclose(dcpl);
   if (ds < 0) throw std::runtime_error("HDF5: cannot create dataset " + name);
   if (!v.empty()) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + name);
   if (!unit.empty()) f.attribute(ds, "unit", unit);
@@ -63,7 +75,9 @@ void H5File::column(hid_t g, const std::string& name, const std::vector<std::str
   for (const auto& s : v) ptrs.push_back(s.c_str());
   hsize_t dims[1] = {v.size()};
   hid_t space = H5Screate_simple(1, dims, nullptr);
-  hid_t ds = H5Dcreate2(g, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t dcpl = untimed(H5P_DATASET_CREATE);
+  hid_t ds = H5Dcreate2(g, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  H5Pclose(dcpl);
   if (ds < 0) throw std::runtime_error("HDF5: cannot create dataset " + name);
   if (!v.empty()) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
   H5Dclose(ds);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/h5_writer.hpp"
+#include "util/csv.hpp"
 #include "version.hpp"
 
 namespace fleetsim::analysis {
@@ -29,13 +30,6 @@ std::string labels_text(const models::Job& j) {
   std::string out;
   for (const auto& [k, v] : j.labels) out += (out.empty() ? "" : ";") + k + "=" + v;
   return out;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 void write_h5(const std::string& path, const world::RunResult& r, const MemoryRecorder& rec) {

@@ -11,6 +11,7 @@
 #include "analysis/results_dir.hpp"
 #include "analysis/summary.hpp"
 #include "analysis/terminal_summary.hpp"
+#include "cli/sweep.hpp"
 #include "policies/placement/placement_policy.hpp"
 #include "policies/queueing/queue_policy.hpp"
 #include "policies/sharing/sharing_policy.hpp"
@@ -260,6 +261,9 @@ int main(int argc, char** argv) {
   fgd->add_flag("--no-plot", fgd_args.no_plot, "write the CSV files only, no fgd.png");
   fgd->add_flag("--quiet,-q", fgd_args.quiet, "print nothing; only write the results");
 
+  cli::SweepArgs sweep_args;
+  auto* sweep = cli::add_sweep_command(app, sweep_args);
+
   auto* list = app.add_subcommand("list", "List the available policies and their parameters.");
 
   try {
@@ -272,6 +276,7 @@ int main(int argc, char** argv) {
     if (*validate) return cmd_validate(scenario_path, sets);
     if (*compare) return cmd_compare(scenario_path, varies, seeds, sets, out);
     if (*fgd) return cmd_fgd(fgd_args);
+    if (*sweep) return cli::cmd_sweep(sweep_args);
     if (*list) {
       list_registry<policies::QueuePolicy>("queue");
       list_registry<policies::PlacementPolicy>("placement");

@@ -30,6 +30,20 @@ void Progress::update(SimTime now, SimTime horizon, std::uint64_t events) {
   drawn_ = true;
 }
 
+void Progress::update_runs(std::size_t done, std::size_t total) {
+  if (!enabled_) return;
+  auto t = std::chrono::steady_clock::now();
+  if (t - last_ < std::chrono::milliseconds(500) && done < total) return;
+  last_ = t;
+  const double wall = std::chrono::duration<double>(t - start_).count();
+  const double rate = wall > 0 ? static_cast<double>(done) / wall : 0;
+  std::string eta = "?";
+  if (rate > 0) eta = format_duration(static_cast<SimTime>(static_cast<double>(total - done) / rate * static_cast<double>(kSecond)));
+  std::fprintf(stderr, "\r  %zu/%zu runs (%3.0f%%), %.2f runs/s, %s left   ", done, total,
+               total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0, rate, eta.c_str());
+  drawn_ = true;
+}
+
 void Progress::finish() {
   if (drawn_) std::fprintf(stderr, "\r%80s\r", "");
   drawn_ = false;

@@ -2,6 +2,7 @@
 // A progress line for long runs: redrawn on a terminal about twice a second,
 // silent when stderr is not a terminal (logs, CI, sweeps).
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -15,6 +16,8 @@ class Progress {
   explicit Progress(bool enabled);
   static bool stderr_is_terminal();
   void update(SimTime now, SimTime horizon, std::uint64_t events);
+  // Independent runs (sweeps): done/total, runs per second and time left.
+  void update_runs(std::size_t done, std::size_t total);
   void finish();
 
  private:

@@ -46,4 +46,8 @@ class CsvReader {
 
 std::vector<std::string> split_csv_line(const std::string& line);
 
+// A field for writing: quoted (with doubled quotes) when it holds a comma, a
+// quote or a newline.
+std::string csv_field(const std::string& s);
+
 }  // namespace fleetsim

@@ -1,0 +1,166 @@
+#include "analysis/sweep_runner.hpp"
+
+#include <filesystem>
+
+#include "analysis/summary.hpp"
+#include "sim/recorder.hpp"
+#include "util/input_error.hpp"
+#include "util/parallel.hpp"
+#include "world/world.hpp"
+
+namespace fleetsim::analysis {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string joined(const std::vector<std::string>& parts) {
+  std::string s;
+  for (const auto& p : parts) s += (s.empty() ? "" : ", ") + p;
+  return s;
+}
+
+scenario::Scenario load_point(const scenario::SweepSpec& spec, const std::vector<std::string>& assignments) {
+  auto all = spec.sets;
+  all.insert(all.end(), assignments.begin(), assignments.end());
+  return scenario::load_scenario(spec.scenario_path, all);
+}
+
+// Each listed value (and each end of a range) alone on the base scenario, so a
+// bad value is reported at its parameter's line in the spec.
+void check_values(const scenario::SweepSpec& spec) {
+  for (const auto& p : spec.parameters) {
+    std::vector<std::string> values = p.values;
+    if (p.ranged) values = {number_text(p.lo), number_text(p.hi)};
+    for (const auto& v : values) try {
+        load_point(spec, {p.path + "=" + v});
+      } catch (const InputError& e) {
+        throw InputError(p.where + ": " + p.path + "=" + v + ": " + e.what());
+      }
+  }
+}
+}  // namespace
+
+SweepPlan plan_sweep(const std::string& spec_path) {
+  SweepPlan plan;
+  plan.spec = scenario::load_sweep_spec(spec_path);
+  const auto& spec = plan.spec;
+  scenario::Scenario base;
+  try {
+    base = load_point(spec, {});
+  } catch (const InputError& e) {
+    throw InputError(spec.file + ": scenario " + spec.scenario_path + (spec.sets.empty() ? "" : " with set:") + ": " +
+                     e.what());
+  }
+  check_values(spec);
+  plan.design = make_design(spec, base.seed);
+  for (std::size_t p = 0; p < plan.design.points.size(); ++p) {
+    try {
+      plan.scenarios.push_back(load_point(spec, plan.design.assignments(p)));
+      // Builds the cluster and workload: every job must fit (as `fleetsim validate`).
+      sim::NullRecorder rec;
+      world::World check(plan.scenarios.back(), plan.design.seeds.front(), rec);
+    } catch (const InputError& e) {
+      throw InputError(spec.file + ": point " + std::to_string(p) + " (" + joined(plan.design.assignments(p)) +
+                       "): " + e.what());
+    }
+  }
+  plan.info.name = spec.name;
+  plan.info.spec_text = spec.text;
+  plan.info.scenario_text = base.text;
+  plan.info.identity = sweep_identity(spec.text, base.text);
+  return plan;
+}
+
+RunRecord run_point(const SweepPlan& plan, std::size_t run) {
+  RunRecord r;
+  r.run = run;
+  r.point = plan.design.point_of(run);
+  r.seed = plan.design.seed_of(run);
+  r.assignments = plan.design.assignments(r.point);
+  try {
+    sim::NullRecorder rec;
+    world::World w(plan.scenarios[r.point], r.seed, rec);
+    r.metrics = headline_metrics(summarize(w.run()));
+  } catch (const InputError& e) {
+    throw InputError(plan.spec.file + ": run " + std::to_string(run) + " (" + joined(r.assignments) + ", seed " +
+                     std::to_string(r.seed) + "): " + e.what());
+  }
+  return r;
+}
+
+namespace {
+// Every run's record from the first directory that has it; empty when any is missing.
+std::vector<RunRecord> collect(const SweepPlan& plan, const std::vector<std::string>& dirs,
+                               std::vector<std::size_t>* missing) {
+  std::vector<RunRecord> runs;
+  for (std::size_t k = 0; k < plan.design.runs(); ++k) {
+    std::optional<RunRecord> r;
+    for (const auto& d : dirs)
+      if ((r = read_run(d, k, plan.info.identity))) break;
+    if (!r) {
+      missing->push_back(k);
+      continue;
+    }
+    if (r->point != plan.design.point_of(k) || r->seed != plan.design.seed_of(k) ||
+        r->assignments != plan.design.assignments(r->point))
+      throw InputError(run_file(dirs.front(), k) + ": records another point or seed than the spec's run " +
+                       std::to_string(k));
+    runs.push_back(std::move(*r));
+  }
+  if (!missing->empty()) runs.clear();
+  return runs;
+}
+}  // namespace
+
+SweepStatus run_sweep(const SweepPlan& plan, const std::string& dir, const SweepOptions& o) {
+  if (o.shards == 0 || o.shard >= o.shards) throw InputError("--shard: expected I/N with 0 <= I < N");
+  SweepStatus st;
+  st.runs = plan.design.runs();
+  open_sweep_dir(dir, plan.info.identity, st.runs, o.fresh);
+  std::vector<std::size_t> todo;
+  for (std::size_t k = o.shard; k < st.runs; k += o.shards) {
+    ++st.in_shard;
+    if (fs::exists(run_file(dir, k))) ++st.already;
+    else todo.push_back(k);
+  }
+  st.threads = effective_threads(o.threads, todo.size());
+  parallel_for(
+      todo.size(), o.threads, [&](std::size_t i) { write_run(dir, run_point(plan, todo[i]), plan.info.identity); },
+      [&](std::size_t, std::size_t done) {
+        st.ran = done;
+        if (o.on_progress) o.on_progress(done, todo.size());
+      });
+  std::vector<std::size_t> missing;
+  const auto runs = collect(plan, {dir}, &missing);
+  if (missing.empty()) {
+    write_sweep_outputs(dir, plan.design, runs, plan.info);
+    st.complete = true;
+  }
+  return st;
+}
+
+void merge_sweep(const SweepPlan& plan, const std::vector<std::string>& dirs, const std::string& out) {
+  for (const auto& d : dirs) {
+    const SweepIdentity id = read_sweep_identity(d);
+    if (!(id == plan.info.identity))
+      throw InputError(d + ": results of another sweep or build (spec hash " + id.spec_hash + ", fleetsim " +
+                       id.version + " (" + id.commit + ")), not of this spec (spec hash " +
+                       plan.info.identity.spec_hash + ", fleetsim " + plan.info.identity.version + " (" +
+                       plan.info.identity.commit + "))");
+  }
+  std::vector<std::size_t> missing;
+  const auto runs = collect(plan, dirs, &missing);
+  if (!missing.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < missing.size() && i < 10; ++i) list += (i ? ", " : "") + std::to_string(missing[i]);
+    throw InputError("--merge: " + std::to_string(missing.size()) + " of " + std::to_string(plan.design.runs()) +
+                     " runs are in none of the directories (runs " + list + (missing.size() > 10 ? ", ..." : "") +
+                     "); run the missing shards first");
+  }
+  open_sweep_dir(out, plan.info.identity, plan.design.runs(), false);
+  for (const auto& r : runs)
+    if (!fs::exists(run_file(out, r.run))) write_run(out, r, plan.info.identity);
+  write_sweep_outputs(out, plan.design, runs, plan.info);
+}
+
+}  // namespace fleetsim::analysis

@@ -1,0 +1,185 @@
+#include "analysis/sweep_table.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "analysis/h5_writer.hpp"
+#include "analysis/stats.hpp"
+#include "util/csv.hpp"
+
+namespace fleetsim::analysis {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+// Metric names in order of first appearance over the runs (per-team rows exist
+// only where a seed's workload has the team), and each run's values by column.
+struct MetricTable {
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> values;  // values[column][run], NaN when the run lacks it
+};
+
+MetricTable metric_table(const std::vector<RunRecord>& runs) {
+  MetricTable t;
+  std::map<std::string, std::size_t> column;
+  for (const auto& r : runs)
+    for (const auto& [name, v] : r.metrics)
+      if (column.emplace(name, t.names.size()).second) t.names.push_back(name);
+  t.values.assign(t.names.size(), std::vector<double>(runs.size(), kMissing));
+  for (std::size_t k = 0; k < runs.size(); ++k)
+    for (const auto& [name, v] : runs[k].metrics) t.values[column[name]][k] = v;
+  return t;
+}
+
+std::string cell(double v) { return std::isnan(v) ? "" : number_text(v); }
+
+std::string header_comment(const SweepTableInfo& info) {
+  return "# fleetsim sweep " + info.name + ": fleetsim " + info.identity.version + " (commit " +
+         info.identity.commit + "), spec_hash " + info.identity.spec_hash + "\n";
+}
+
+std::string sweep_csv(const SweepDesign& d, const std::vector<RunRecord>& runs, const MetricTable& t,
+                      const SweepTableInfo& info) {
+  std::ostringstream out;
+  out << header_comment(info) << "run,point,seed";
+  for (const auto& p : d.paths) out << ',' << csv_field(p);
+  for (const auto& m : t.names) out << ',' << csv_field(m);
+  out << '\n';
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    out << k << ',' << d.point_of(k) << ',' << d.seed_of(k);
+    for (const auto& v : d.points[d.point_of(k)]) out << ',' << csv_field(v);
+    for (const auto& col : t.values) out << ',' << cell(col[k]);
+    out << '\n';
+  }
+  return out.str();
+}
+
+struct SummaryRow {
+  std::size_t point;
+  std::string metric;
+  MeanCI ci;
+};
+
+std::vector<SummaryRow> summary_rows(const SweepDesign& d, const MetricTable& t) {
+  std::vector<SummaryRow> rows;
+  const std::size_t seeds = d.seeds.size();
+  for (std::size_t p = 0; p < d.points.size(); ++p)
+    for (std::size_t c = 0; c < t.names.size(); ++c) {
+      std::vector<double> x;
+      for (std::size_t s = 0; s < seeds; ++s)
+        if (!std::isnan(t.values[c][p * seeds + s])) x.push_back(t.values[c][p * seeds + s]);
+      if (!x.empty()) rows.push_back({p, t.names[c], mean_ci95(x)});
+    }
+  return rows;
+}
+
+std::string summary_csv(const SweepDesign& d, const std::vector<SummaryRow>& rows, const SweepTableInfo& info) {
+  std::ostringstream out;
+  out << header_comment(info) << "point";
+  for (const auto& p : d.paths) out << ',' << csv_field(p);
+  out << ",metric,seeds,mean,ci95_half_width\n";
+  for (const auto& r : rows) {
+    out << r.point;
+    for (const auto& v : d.points[r.point]) out << ',' << csv_field(v);
+    out << ',' << csv_field(r.metric) << ',' << r.ci.n << ',' << cell(r.ci.mean) << ',' << cell(r.ci.half_width)
+        << '\n';
+  }
+  return out.str();
+}
+
+// HDF5 names may not hold '/'.
+std::string dataset_name(std::string s) {
+  std::replace(s.begin(), s.end(), '/', '_');
+  return s;
+}
+
+bool all_numbers(const std::vector<std::string>& values) {
+  for (const auto& v : values) {
+    double x = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return false;
+  }
+  return true;
+}
+
+// A parameter column: numbers when every value is one, text otherwise.
+void parameter_column(H5File& f, hid_t g, const std::string& name, const std::vector<std::string>& values) {
+  if (!all_numbers(values)) return f.column(g, dataset_name(name), values);
+  std::vector<double> x;
+  for (const auto& v : values) x.push_back(std::strtod(v.c_str(), nullptr));
+  f.column(g, dataset_name(name), x);
+}
+
+void write_h5(const std::string& path, const SweepDesign& d, const std::vector<RunRecord>& runs, const MetricTable& t,
+              const std::vector<SummaryRow>& rows, const SweepTableInfo& info) {
+  H5File f(path);
+  f.attribute(f.root(), "sweep_name", info.name);
+  f.attribute(f.root(), "fleetsim_version", info.identity.version);
+  f.attribute(f.root(), "git_commit", info.identity.commit);
+  f.attribute(f.root(), "spec_hash", info.identity.spec_hash);
+  f.attribute(f.root(), "spec", info.spec_text);
+  f.attribute(f.root(), "scenario", info.scenario_text);
+  hid_t g = f.group("/sweep");
+  std::vector<std::int64_t> run(runs.size()), point(runs.size()), seed(runs.size());
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    run[k] = static_cast<std::int64_t>(k);
+    point[k] = static_cast<std::int64_t>(d.point_of(k));
+    seed[k] = static_cast<std::int64_t>(d.seed_of(k));
+  }
+  f.column(g, "run", run);
+  f.column(g, "point", point);
+  f.column(g, "seed", seed);
+  for (std::size_t i = 0; i < d.paths.size(); ++i) {
+    std::vector<std::string> v;
+    for (std::size_t k = 0; k < runs.size(); ++k) v.push_back(d.points[d.point_of(k)][i]);
+    parameter_column(f, g, d.paths[i], v);
+  }
+  for (std::size_t c = 0; c < t.names.size(); ++c) f.column(g, dataset_name(t.names[c]), t.values[c]);
+  hid_t s = f.group("/summary");
+  std::vector<std::int64_t> sp, sn;
+  std::vector<std::string> metric;
+  std::vector<double> mean, hw;
+  for (const auto& r : rows) {
+    sp.push_back(static_cast<std::int64_t>(r.point));
+    sn.push_back(static_cast<std::int64_t>(r.ci.n));
+    metric.push_back(r.metric);
+    mean.push_back(r.ci.mean);
+    hw.push_back(r.ci.half_width);
+  }
+  f.column(s, "point", sp);
+  for (std::size_t i = 0; i < d.paths.size(); ++i) {
+    std::vector<std::string> v;
+    for (const auto& r : rows) v.push_back(d.points[r.point][i]);
+    parameter_column(f, s, d.paths[i], v);
+  }
+  f.column(s, "metric", metric);
+  f.column(s, "seeds", sn);
+  f.column(s, "mean", mean);
+  f.column(s, "ci95_half_width", hw);
+}
+
+}  // namespace
+
+void write_sweep_outputs(const std::string& dir, const SweepDesign& design, const std::vector<RunRecord>& runs,
+                         const SweepTableInfo& info) {
+  const MetricTable t = metric_table(runs);
+  const auto rows = summary_rows(design, t);
+  const fs::path root(dir);
+  const std::string h5 = (root / "sweep.h5").string(), tmp = h5 + ".partial." + std::to_string(::getpid());
+  write_h5(tmp, design, runs, t, rows, info);
+  fs::rename(tmp, h5);
+  write_atomically((root / "summary.csv").string(), summary_csv(design, rows, info));
+  write_atomically((root / "sweep.csv").string(), sweep_csv(design, runs, t, info));
+}
+
+}  // namespace fleetsim::analysis

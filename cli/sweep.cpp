@@ -1,0 +1,84 @@
+#include "cli/sweep.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/sweep_runner.hpp"
+#include "sim/progress.hpp"
+#include "util/input_error.hpp"
+
+namespace fleetsim::cli {
+
+CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
+  auto* c = app.add_subcommand(
+      "sweep",
+      "Run a sweep spec: parameters varied over a grid, random samples or a Latin hypercube, times seeds; writes "
+      "sweep.csv, sweep.h5 and summary.csv (docs/sweeps.md). Rerunning the same command resumes.");
+  c->add_option("spec", a.spec, "sweep spec YAML file")->required();
+  c->add_option("--out", a.out, "sweep directory (default: results/sweeps/<spec name>)");
+  c->add_option("--threads", a.threads, "worker threads (0: one per hardware thread)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  c->add_option("--shard", a.shard, "I/N: run only the runs whose index % N == I (0 <= I < N)");
+  c->add_option("--merge", a.merge, "shard directories to join into --out (runs nothing)")->expected(1, -1);
+  c->add_flag("--fresh", a.fresh, "delete results of another spec or build found in --out and start over");
+  c->add_flag("--quiet,-q", a.quiet, "print nothing; only write the results");
+  return c;
+}
+
+namespace {
+void parse_shard(const std::string& text, std::size_t* shard, std::size_t* shards) {
+  const auto slash = text.find('/');
+  auto number = [&](const char* b, const char* e, std::size_t* v) {
+    auto [p, ec] = std::from_chars(b, e, *v);
+    return b != e && ec == std::errc() && p == e;
+  };
+  if (slash == std::string::npos || !number(text.data(), text.data() + slash, shard) ||
+      !number(text.data() + slash + 1, text.data() + text.size(), shards) || *shards == 0 || *shard >= *shards)
+    throw InputError("--shard " + text + ": expected I/N with 0 <= I < N, e.g. 0/3");
+}
+
+const char* kOutputs = "sweep.csv, sweep.h5, summary.csv";
+}  // namespace
+
+int cmd_sweep(const SweepArgs& a) {
+  if (!a.merge.empty() && !a.shard.empty()) throw InputError("--merge joins shards; it takes no --shard");
+  analysis::SweepOptions o;
+  if (!a.shard.empty()) parse_shard(a.shard, &o.shard, &o.shards);
+  const auto start = std::chrono::steady_clock::now();
+  auto plan = analysis::plan_sweep(a.spec);
+  const std::string out = a.out.empty() ? "results/sweeps/" + plan.spec.name : a.out;
+  const auto& d = plan.design;
+  if (!a.merge.empty()) {
+    analysis::merge_sweep(plan, a.merge, out);
+    if (!a.quiet)
+      std::cout << "fleetsim sweep: " << plan.spec.name << ": merged " << d.runs() << " runs from "
+                << a.merge.size() << " director" << (a.merge.size() == 1 ? "y" : "ies") << "\n  results     " << out
+                << "/ (" << kOutputs << ")\n";
+    return 0;
+  }
+  o.threads = a.threads;
+  o.fresh = a.fresh;
+  sim::Progress progress(!a.quiet && sim::Progress::stderr_is_terminal());
+  o.on_progress = [&](std::size_t done, std::size_t todo) { progress.update_runs(done, todo); };
+  const auto st = analysis::run_sweep(plan, out, o);
+  progress.finish();
+  if (a.quiet) return 0;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char t[128];
+  std::snprintf(t, sizeof t, "%.1f s on %d thread%s", seconds, st.threads, st.threads == 1 ? "" : "s");
+  std::cout << "fleetsim sweep: " << plan.spec.name << ": " << d.points.size() << " point(s) x " << d.seeds.size()
+            << " seed(s) = " << d.runs() << " runs";
+  if (o.shards > 1) std::cout << "; shard " << o.shard << "/" << o.shards << ": " << st.in_shard << " runs";
+  std::cout << "\n  ran         " << st.ran << " (" << st.already << " recorded before), " << t << "\n";
+  if (st.complete) std::cout << "  results     " << out << "/ (" << kOutputs << ")\n";
+  else
+    std::cout << "  results     " << out << "/points/ (incomplete: " << st.runs - st.in_shard
+              << " runs belong to other shards; join them with --merge)\n";
+  return 0;
+}
+
+}  // namespace fleetsim::cli

@@ -1,0 +1,136 @@
+// Running sweeps: the same aggregate bytes for 1 and 2 threads, after a
+// simulated kill and resume, and from 3 merged shards; partial sweeps never
+// look complete; results of another spec are refused; every point of one seed
+// sees the same arrivals.
+#include <algorithm>
+#include <filesystem>
+
+#include "analysis/sweep_runner.hpp"
+#include "sim/recorder.hpp"
+#include "tests/analysis/sweep_fixture.hpp"
+#include "util/input_error.hpp"
+#include "world/world.hpp"
+
+namespace fleetsim {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_sweep::SweepFolder;
+
+class SweepRun : public SweepFolder {
+ protected:
+  analysis::SweepStatus run(const std::string& out, int threads, std::size_t shard = 0, std::size_t shards = 1) {
+    analysis::SweepOptions o;
+    o.threads = threads;
+    o.shard = shard;
+    o.shards = shards;
+    return analysis::run_sweep(analysis::plan_sweep(path("spec.yaml")), path(out), o);
+  }
+  void expect_same_outputs(const std::string& a, const std::string& b) {
+    for (const auto& f : analysis::sweep_outputs()) {
+      ASSERT_TRUE(fs::exists(path(a + "/" + f))) << a << "/" << f;
+      ASSERT_TRUE(fs::exists(path(b + "/" + f))) << b << "/" << f;
+      EXPECT_EQ(bytes(path(a + "/" + f)), bytes(path(b + "/" + f))) << f;
+    }
+  }
+};
+
+TEST_F(SweepRun, WritesTheAggregateWithEveryRun) {
+  auto st = run("out", 1);
+  EXPECT_TRUE(st.complete);
+  EXPECT_EQ(st.runs, 12u);
+  EXPECT_EQ(st.ran, 12u);
+  const std::string csv = bytes(path("out/sweep.csv"));
+  EXPECT_EQ(csv.rfind("# fleetsim sweep tiny-sweep: fleetsim ", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\nrun,point,seed,scheduler.placement,cluster.pools[0].count,cost_usd,"), std::string::npos);
+  EXPECT_NE(csv.find("\n0,0,5,first-fit,1,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\n11,3,7,spread,2,"), std::string::npos) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 14);
+  const std::string summary = bytes(path("out/summary.csv"));
+  EXPECT_NE(summary.find("\npoint,scheduler.placement,cluster.pools[0].count,metric,seeds,mean,ci95_half_width\n"),
+            std::string::npos);
+  EXPECT_NE(summary.find("\n3,spread,2,jobs_succeeded,3,12,0\n"), std::string::npos) << summary;
+  for (const auto& e : fs::recursive_directory_iterator(path("out")))
+    EXPECT_EQ(e.path().string().find(".partial"), std::string::npos) << e.path();
+}
+
+TEST_F(SweepRun, OneAndTwoThreadsWriteTheSameBytes) {
+  run("one", 1);
+  auto st = run("two", 2);
+  EXPECT_EQ(st.threads, 2);
+  expect_same_outputs("one", "two");
+}
+
+TEST_F(SweepRun, ResumesAfterAKillWithTheSameAggregate) {
+  run("full", 2);
+  run("killed", 2);
+  // A kill before the aggregate: it is absent, and some runs never finished.
+  for (const auto& f : analysis::sweep_outputs()) fs::remove(path("killed/" + f));
+  for (std::size_t k : {1u, 4u, 5u, 11u}) fs::remove(analysis::run_file(path("killed"), k));
+  std::ofstream(analysis::run_file(path("killed"), 6) + ".partial.99") << "{half a fi";  // a temporary left behind
+  auto st = run("killed", 2);
+  EXPECT_EQ(st.already, 8u);
+  EXPECT_EQ(st.ran, 4u);
+  EXPECT_TRUE(st.complete);
+  expect_same_outputs("full", "killed");
+  EXPECT_FALSE(fs::exists(analysis::run_file(path("killed"), 6) + ".partial.99"));
+  // Once more: nothing to run, same bytes.
+  EXPECT_EQ(run("killed", 1).ran, 0u);
+  expect_same_outputs("full", "killed");
+}
+
+TEST_F(SweepRun, AShardIsNeverComplete) {
+  auto st = run("s0", 1, 0, 3);
+  EXPECT_EQ(st.in_shard, 4u);
+  EXPECT_FALSE(st.complete);
+  for (const auto& f : analysis::sweep_outputs()) EXPECT_FALSE(fs::exists(path("s0/" + f))) << f;
+  EXPECT_TRUE(fs::exists(analysis::run_file(path("s0"), 9)));
+  EXPECT_FALSE(fs::exists(analysis::run_file(path("s0"), 10)));
+}
+
+TEST_F(SweepRun, ThreeShardsMergedEqualTheUnshardedSweep) {
+  run("whole", 2);
+  for (std::size_t i = 0; i < 3; ++i) run("s" + std::to_string(i), 1, i, 3);
+  const auto plan = analysis::plan_sweep(path("spec.yaml"));
+  EXPECT_THROW(analysis::merge_sweep(plan, {path("s0"), path("s2")}, path("merged")), InputError);
+  EXPECT_FALSE(fs::exists(path("merged/sweep.csv")));
+  analysis::merge_sweep(plan, {path("s0"), path("s1"), path("s2")}, path("merged"));
+  expect_same_outputs("whole", "merged");
+}
+
+TEST_F(SweepRun, RefusesResultsOfAnotherSpec) {
+  run("out", 2);
+  write("spec.yaml", std::string(testing_sweep::kTinySpec) + "set: ['workload[0].synthetic.count=6']\n");
+  try {
+    run("out", 2);
+    FAIL() << "mixed results of two specs";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("holds results of another sweep"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--fresh"), std::string::npos) << e.what();
+  }
+  analysis::SweepOptions o;
+  o.fresh = true;
+  auto st = analysis::run_sweep(analysis::plan_sweep(path("spec.yaml")), path("out"), o);
+  EXPECT_EQ(st.ran, 12u);
+  EXPECT_NE(bytes(path("out/summary.csv")).find("jobs_succeeded,3,6,0\n"), std::string::npos);
+}
+
+// Common random numbers: arrivals depend only on the workload and the seed, so
+// every point of a seed whose parameters leave the workload alone gets the same jobs.
+TEST_F(SweepRun, PointsOfOneSeedSeeTheSameArrivals) {
+  const auto plan = analysis::plan_sweep(path("spec.yaml"));
+  auto jobs = [&](std::size_t point, std::uint64_t seed) {
+    sim::NullRecorder rec;
+    world::World w(plan.scenarios[point], seed, rec);
+    std::vector<std::pair<sim::SimTime, sim::SimTime>> out;
+    for (const auto& j : w.run().jobs) out.emplace_back(j.submit, j.duration);
+    return out;
+  };
+  const auto first = jobs(0, 5);
+  ASSERT_EQ(first.size(), 12u);
+  for (std::size_t p = 1; p < plan.design.points.size(); ++p) EXPECT_EQ(jobs(p, 5), first) << "point " << p;
+  EXPECT_NE(jobs(0, 6), first);
+}
+
+}  // namespace
+}  // namespace fleetsim
