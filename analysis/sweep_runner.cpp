@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "analysis/memory_recorder.hpp"
+#include "analysis/results_dir.hpp"
 #include "analysis/summary.hpp"
 #include "sim/recorder.hpp"
 #include "util/input_error.hpp"
@@ -71,16 +73,21 @@ SweepPlan plan_sweep(const std::string& spec_path) {
   return plan;
 }
 
-RunRecord run_point(const SweepPlan& plan, std::size_t run) {
+RunRecord run_point(const SweepPlan& plan, std::size_t run, const std::string& results_dir) {
   RunRecord r;
   r.run = run;
   r.point = plan.design.point_of(run);
   r.seed = plan.design.seed_of(run);
   r.assignments = plan.design.assignments(r.point);
   try {
-    sim::NullRecorder rec;
+    MemoryRecorder memory;  // only where the run's results directory is kept
+    sim::NullRecorder none;
+    sim::Recorder& rec = results_dir.empty() ? static_cast<sim::Recorder&>(none) : memory;
     world::World w(plan.scenarios[r.point], r.seed, rec);
-    r.metrics = headline_metrics(summarize(w.run()));
+    const auto result = w.run();
+    const auto summary = summarize(result);
+    r.metrics = headline_metrics(summary);
+    if (!results_dir.empty()) write_results(results_dir, result, summary, memory);
   } catch (const InputError& e) {
     throw InputError(plan.spec.file + ": run " + std::to_string(run) + " (" + joined(r.assignments) + ", seed " +
                      std::to_string(r.seed) + "): " + e.what());
@@ -125,7 +132,11 @@ SweepStatus run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
   }
   st.threads = effective_threads(o.threads, todo.size());
   parallel_for(
-      todo.size(), o.threads, [&](std::size_t i) { write_run(dir, run_point(plan, todo[i]), plan.info.identity); },
+      todo.size(), o.threads,
+      [&](std::size_t i) {
+        const std::string results = o.keep_runs ? run_results_dir(dir, todo[i]) : "";
+        write_run(dir, run_point(plan, todo[i], results), plan.info.identity);
+      },
       [&](std::size_t, std::size_t done) {
         st.ran = done;
         if (o.on_progress) o.on_progress(done, todo.size());

@@ -32,6 +32,7 @@ struct SweepOptions {
   int threads = 0;                   // 0: one per hardware thread
   std::size_t shard = 0, shards = 1;  // run only runs with index % shards == shard
   bool fresh = false;                // delete results of another spec or build in the directory
+  bool keep_runs = false;            // also write each run's results directory, DIR/runs/NNNNNN
   // After each run, under a lock: runs done now and runs to do in this call.
   std::function<void(std::size_t done, std::size_t todo)> on_progress;
 };
@@ -52,7 +53,8 @@ SweepStatus run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
 // build, or when runs are missing from all of them.
 void merge_sweep(const SweepPlan& plan, const std::vector<std::string>& dirs, const std::string& out);
 
-// One run: the headline metrics of the point's scenario at the seed.
-RunRecord run_point(const SweepPlan& plan, std::size_t run);
+// One run: the headline metrics of the point's scenario at the seed. With
+// `results_dir`, also that run's full results directory (as `fleetsim run`).
+RunRecord run_point(const SweepPlan& plan, std::size_t run, const std::string& results_dir = "");
 
 }  // namespace fleetsim::analysis

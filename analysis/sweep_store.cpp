@@ -86,6 +86,7 @@ void open_sweep_dir(const std::string& dir, const SweepIdentity& id, std::size_t
         throw InputError(dir + ": holds results of another sweep (" + describe(old) + "); this one is " +
                          describe(id) + ". Use --fresh to delete them and start over, or another --out");
       fs::remove_all(root / "points");
+      fs::remove_all(root / "runs");
       for (const auto& f : sweep_outputs()) fs::remove(root / f);
     }
   } else if (fs::exists(root / "points")) {
@@ -103,6 +104,12 @@ std::string run_file(const std::string& dir, std::size_t run) {
   char name[32];
   std::snprintf(name, sizeof name, "%06zu.json", run);
   return (fs::path(dir) / "points" / name).string();
+}
+
+std::string run_results_dir(const std::string& dir, std::size_t run) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%06zu", run);
+  return (fs::path(dir) / "runs" / name).string();
 }
 
 void write_run(const std::string& dir, const RunRecord& r, const SweepIdentity& id) {

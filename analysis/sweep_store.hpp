@@ -36,6 +36,8 @@ void open_sweep_dir(const std::string& dir, const SweepIdentity& id, std::size_t
 SweepIdentity read_sweep_identity(const std::string& dir);
 
 std::string run_file(const std::string& dir, std::size_t run);
+// A run's full results directory (--keep-runs): dir/runs/NNNNNN.
+std::string run_results_dir(const std::string& dir, std::size_t run);
 void write_run(const std::string& dir, const RunRecord& r, const SweepIdentity& id);
 // The run's record, or nothing when it has not finished. InputError when the
 // file belongs to another spec or build.

@@ -24,6 +24,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
       ->check(CLI::Range(0, 1024));
   c->add_option("--shard", a.shard, "I/N: run only the runs whose index % N == I (0 <= I < N)");
   c->add_option("--merge", a.merge, "shard directories to join into --out (runs nothing)")->expected(1, -1);
+  c->add_flag("--keep-runs", a.keep_runs, "also write each run's full results directory under DIR/runs/");
   c->add_flag("--fresh", a.fresh, "delete results of another spec or build found in --out and start over");
   c->add_flag("--quiet,-q", a.quiet, "print nothing; only write the results");
   return c;
@@ -62,6 +63,7 @@ int cmd_sweep(const SweepArgs& a) {
   }
   o.threads = a.threads;
   o.fresh = a.fresh;
+  o.keep_runs = a.keep_runs;
   sim::Progress progress(!a.quiet && sim::Progress::stderr_is_terminal());
   o.on_progress = [&](std::size_t done, std::size_t todo) { progress.update_runs(done, todo); };
   const auto st = analysis::run_sweep(plan, out, o);

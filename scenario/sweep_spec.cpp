@@ -1,5 +1,7 @@
 #include "scenario/sweep_spec.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -34,7 +36,8 @@ SweepParameter parse_parameter(const YAML::Node& node, const std::string& file, 
   if (p.path.empty() || p.path.find('=') != std::string::npos || p.path == "seed")
     f.fail("path", p.path == "seed" ? "a scenario path other than seed (list seeds under seeds:)"
                                     : "a scenario path such as scheduler.placement or cluster.pools[0].count");
-  if (f.has("values") == f.has("range")) f.fail(f.has("values") ? "range" : "values", "values: [...] or range: [lo, hi], one of the two");
+  if (f.has("values") == f.has("range"))
+    f.fail(f.has("values") ? "range" : "values", "values: [...] or range: [lo, hi], one of the two");
   if (f.has("values")) {
     YAML::Node v = f.node("values");
     if (!v.IsSequence() || v.size() == 0) f.fail("values", "a non-empty list of values");
@@ -46,19 +49,17 @@ SweepParameter parse_parameter(const YAML::Node& node, const std::string& file, 
     f.fail("range", "values: [...] (a grid lists its values; range: needs design: random or lhs)");
   YAML::Node r = f.node("range");
   if (!r.IsSequence() || r.size() != 2) f.fail("range", "[lo, hi]: two numbers");
-  // Each end read with the Fields number rules; a message names the range.
-  auto number = [&](const YAML::Node& n, const std::string& which) {
-    YAML::Node one(YAML::NodeType::Map);
-    one[which] = n;
-    try {
-      return Fields(one, file, path, {which}).number(which, -1e300, 1e300);
-    } catch (const InputError&) {
+  auto number = [&](const YAML::Node& n) {
+    const std::string t = n.IsScalar() ? n.Scalar() : "";
+    double v = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v))
       fail_at(n, file, f.field("range"), "[lo, hi]: two numbers");
-    }
+    return v;
   };
   p.ranged = true;
-  p.lo = number(r[0], "lo");
-  p.hi = number(r[1], "hi");
+  p.lo = number(r[0]);
+  p.hi = number(r[1]);
   if (!(p.lo < p.hi)) fail_at(r, file, f.field("range"), "[lo, hi] with lo < hi");
   p.integer = f.boolean("integer", false);
   if (p.integer && (p.lo != static_cast<double>(static_cast<std::int64_t>(p.lo)) ||

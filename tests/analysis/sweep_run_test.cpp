@@ -52,6 +52,12 @@ TEST_F(SweepRun, WritesTheAggregateWithEveryRun) {
   EXPECT_NE(summary.find("\n3,spread,2,jobs_succeeded,3,12,0\n"), std::string::npos) << summary;
   for (const auto& e : fs::recursive_directory_iterator(path("out")))
     EXPECT_EQ(e.path().string().find(".partial"), std::string::npos) << e.path();
+  // A run's file holds exactly the numbers the run computed (doubles round-trip).
+  const auto plan = analysis::plan_sweep(path("spec.yaml"));
+  const auto stored = analysis::read_run(path("out"), 7, plan.info.identity);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->metrics, analysis::run_point(plan, 7).metrics);
+  EXPECT_EQ(stored->assignments, plan.design.assignments(2));
 }
 
 TEST_F(SweepRun, OneAndTwoThreadsWriteTheSameBytes) {
@@ -113,6 +119,21 @@ TEST_F(SweepRun, RefusesResultsOfAnotherSpec) {
   auto st = analysis::run_sweep(analysis::plan_sweep(path("spec.yaml")), path("out"), o);
   EXPECT_EQ(st.ran, 12u);
   EXPECT_NE(bytes(path("out/summary.csv")).find("jobs_succeeded,3,6,0\n"), std::string::npos);
+}
+
+TEST_F(SweepRun, KeepsEachRunsResultsOnRequest) {
+  run("plain", 2);
+  analysis::SweepOptions o;
+  o.keep_runs = true;
+  analysis::run_sweep(analysis::plan_sweep(path("spec.yaml")), path("kept"), o);
+  expect_same_outputs("plain", "kept");
+  for (std::size_t k = 0; k < 12; ++k) {
+    const std::string dir = analysis::run_results_dir(path("kept"), k);
+    EXPECT_TRUE(fs::exists(dir + "/summary.json")) << dir;
+    EXPECT_TRUE(fs::exists(dir + "/run.h5")) << dir;
+  }
+  EXPECT_NE(bytes(analysis::run_results_dir(path("kept"), 4) + "/summary.json").find("\"seed\": 6"), std::string::npos);
+  EXPECT_FALSE(fs::exists(path("plain/runs")));
 }
 
 // Common random numbers: arrivals depend only on the workload and the seed, so

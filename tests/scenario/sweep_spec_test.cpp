@@ -56,6 +56,13 @@ TEST(SweepSpec, NamesFileLineAndField) {
             "spec.yaml:4: seeds[1]: expected a seed: an integer >= 0, got 'x'");
   EXPECT_EQ(parse_error(kHead + "parameters:\n  - {path: a, values: []}\nseeds: 1\n"),
             "spec.yaml:3: parameters[0].values: expected a non-empty list of values, got a list");
+  EXPECT_EQ(parse_error(kHead + "design: random\nsamples: 4\nparameters:\n  - {path: a, range: [0, x]}\nseeds: 1\n"),
+            "spec.yaml:5: parameters[0].range: expected [lo, hi]: two numbers, got 'x'");
+  EXPECT_EQ(parse_error(kHead + "design: random\nsamples: 4\nparameters:\n  - {path: a, range: [0, 2.5], integer: true}\n"
+                                "seeds: 1\n"),
+            "spec.yaml:5: parameters[0].range: expected whole numbers at both ends (integer: true), got a list");
+  EXPECT_EQ(parse_error(kHead + "parameters:\n  - {path: a, values: [1], range: [0, 1]}\nseeds: 1\n"),
+            "spec.yaml:3: parameters[0].range: expected values: [...] or range: [lo, hi], one of the two, got a list");
   EXPECT_EQ(parse_error(kHead + "parameters: []\nseeds: 0\n"),
             "spec.yaml:2: parameters: expected a non-empty list of parameters, got a list");
 }
