@@ -7,6 +7,7 @@
 
 #include "analysis/sweep_runner.hpp"
 #include "sim/recorder.hpp"
+#include "tests/analysis/h5_reader.hpp"
 #include "tests/analysis/sweep_fixture.hpp"
 #include "util/input_error.hpp"
 #include "world/world.hpp"
@@ -52,6 +53,19 @@ TEST_F(SweepRun, WritesTheAggregateWithEveryRun) {
   EXPECT_NE(summary.find("\n3,spread,2,jobs_succeeded,3,12,0\n"), std::string::npos) << summary;
   for (const auto& e : fs::recursive_directory_iterator(path("out")))
     EXPECT_EQ(e.path().string().find(".partial"), std::string::npos) << e.path();
+  // sweep.h5: the same table, one dataset per column, and what made it.
+  testing_h5::H5Reader h5(path("out/sweep.h5"));
+  ASSERT_TRUE(h5.ok());
+  EXPECT_EQ(h5.strings("/sweep/scheduler.placement"),
+            (std::vector<std::string>{"first-fit", "first-fit", "first-fit", "first-fit", "first-fit", "first-fit",
+                                      "spread", "spread", "spread", "spread", "spread", "spread"}));
+  EXPECT_EQ(h5.doubles("/sweep/cluster.pools[0].count"),
+            (std::vector<double>{1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2}));
+  EXPECT_EQ(h5.doubles("/sweep/jobs_succeeded"), std::vector<double>(12, 12.0));
+  EXPECT_EQ(h5.length("/summary/mean"), h5.length("/summary/metric"));
+  const auto plan0 = analysis::plan_sweep(path("spec.yaml"));
+  EXPECT_EQ(h5.string_attribute("spec_hash"), plan0.info.identity.spec_hash);
+  EXPECT_EQ(h5.string_attribute("spec"), bytes(path("spec.yaml")));
   // A run's file holds exactly the numbers the run computed (doubles round-trip).
   const auto plan = analysis::plan_sweep(path("spec.yaml"));
   const auto stored = analysis::read_run(path("out"), 7, plan.info.identity);

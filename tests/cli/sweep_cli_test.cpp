@@ -49,6 +49,7 @@ TEST_F(SweepCli, ExampleSpecRuns) {
   auto r = fleetsim("sweep '" + spec + "' --threads 2 --out " + q("example"));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("9 point(s) x 5 seed(s) = 45 runs"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find('\r'), std::string::npos) << "a progress line off a terminal";
   const std::string csv = bytes(path("example/sweep.csv"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2 + 45);
   // More nodes, less waiting: the mean wait of spread falls from 4 to 8 nodes.
