@@ -6,6 +6,7 @@
 // k / seeds, seed k % seeds, so runs of one seed see the same arrivals at every
 // point (common random numbers) unless a parameter changes the workload.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct SweepDesign {
   std::vector<std::string> paths;                // one per parameter
   std::vector<std::vector<std::string>> points;  // points[p][i]: value text of parameter i
   std::vector<std::uint64_t> seeds;
+  std::optional<std::size_t> baseline;  // the point paired differences are taken against
 
   std::size_t runs() const { return points.size() * seeds.size(); }
   std::size_t point_of(std::size_t run) const { return run / seeds.size(); }

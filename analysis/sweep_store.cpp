@@ -88,6 +88,7 @@ void open_sweep_dir(const std::string& dir, const SweepIdentity& id, std::size_t
       fs::remove_all(root / "points");
       fs::remove_all(root / "runs");
       for (const auto& f : sweep_outputs()) fs::remove(root / f);
+      fs::remove(root / "paired.csv");
     }
   } else if (fs::exists(root / "points")) {
     throw InputError(dir + ": has points/ but no sweep.json; not a sweep directory fleetsim can resume");

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "analysis/h5_writer.hpp"
@@ -70,24 +71,31 @@ struct SummaryRow {
   MeanCI ci;
 };
 
-std::vector<SummaryRow> summary_rows(const SweepDesign& d, const MetricTable& t) {
+// Per point and metric, over the seeds: the values, or with `baseline` their
+// differences from the baseline point's value at the same seed (paired).
+std::vector<SummaryRow> summary_rows(const SweepDesign& d, const MetricTable& t,
+                                     std::optional<std::size_t> baseline = std::nullopt) {
   std::vector<SummaryRow> rows;
   const std::size_t seeds = d.seeds.size();
   for (std::size_t p = 0; p < d.points.size(); ++p)
     for (std::size_t c = 0; c < t.names.size(); ++c) {
       std::vector<double> x;
-      for (std::size_t s = 0; s < seeds; ++s)
-        if (!std::isnan(t.values[c][p * seeds + s])) x.push_back(t.values[c][p * seeds + s]);
+      for (std::size_t s = 0; s < seeds; ++s) {
+        const double v = t.values[c][p * seeds + s];
+        const double base = baseline ? t.values[c][*baseline * seeds + s] : 0;
+        if (!std::isnan(v) && !std::isnan(base)) x.push_back(v - base);
+      }
       if (!x.empty()) rows.push_back({p, t.names[c], mean_ci95(x)});
     }
   return rows;
 }
 
-std::string summary_csv(const SweepDesign& d, const std::vector<SummaryRow>& rows, const SweepTableInfo& info) {
+std::string summary_csv(const SweepDesign& d, const std::vector<SummaryRow>& rows, const SweepTableInfo& info,
+                        const std::string& mean_name) {
   std::ostringstream out;
   out << header_comment(info) << "point";
   for (const auto& p : d.paths) out << ',' << csv_field(p);
-  out << ",metric,seeds,mean,ci95_half_width\n";
+  out << ",metric,seeds," << mean_name << ",ci95_half_width\n";
   for (const auto& r : rows) {
     out << r.point;
     for (const auto& v : d.points[r.point]) out << ',' << csv_field(v);
@@ -120,8 +128,34 @@ void parameter_column(H5File& f, hid_t g, const std::string& name, const std::ve
   f.column(g, dataset_name(name), x);
 }
 
+// A summary table (summary.csv, paired.csv) as a group of columns.
+void rows_group(H5File& f, const std::string& name, const SweepDesign& d, const std::vector<SummaryRow>& rows,
+                const std::string& mean_name) {
+  hid_t s = f.group(name);
+  std::vector<std::int64_t> sp, sn;
+  std::vector<std::string> metric;
+  std::vector<double> mean, hw;
+  for (const auto& r : rows) {
+    sp.push_back(static_cast<std::int64_t>(r.point));
+    sn.push_back(static_cast<std::int64_t>(r.ci.n));
+    metric.push_back(r.metric);
+    mean.push_back(r.ci.mean);
+    hw.push_back(r.ci.half_width);
+  }
+  f.column(s, "point", sp);
+  for (std::size_t i = 0; i < d.paths.size(); ++i) {
+    std::vector<std::string> v;
+    for (const auto& r : rows) v.push_back(d.points[r.point][i]);
+    parameter_column(f, s, d.paths[i], v);
+  }
+  f.column(s, "metric", metric);
+  f.column(s, "seeds", sn);
+  f.column(s, mean_name, mean);
+  f.column(s, "ci95_half_width", hw);
+}
+
 void write_h5(const std::string& path, const SweepDesign& d, const std::vector<RunRecord>& runs, const MetricTable& t,
-              const std::vector<SummaryRow>& rows, const SweepTableInfo& info) {
+              const std::vector<SummaryRow>& rows, const std::vector<SummaryRow>& paired, const SweepTableInfo& info) {
   H5File f(path);
   f.attribute(f.root(), "sweep_name", info.name);
   f.attribute(f.root(), "fleetsim_version", info.identity.version);
@@ -145,27 +179,8 @@ void write_h5(const std::string& path, const SweepDesign& d, const std::vector<R
     parameter_column(f, g, d.paths[i], v);
   }
   for (std::size_t c = 0; c < t.names.size(); ++c) f.column(g, dataset_name(t.names[c]), t.values[c]);
-  hid_t s = f.group("/summary");
-  std::vector<std::int64_t> sp, sn;
-  std::vector<std::string> metric;
-  std::vector<double> mean, hw;
-  for (const auto& r : rows) {
-    sp.push_back(static_cast<std::int64_t>(r.point));
-    sn.push_back(static_cast<std::int64_t>(r.ci.n));
-    metric.push_back(r.metric);
-    mean.push_back(r.ci.mean);
-    hw.push_back(r.ci.half_width);
-  }
-  f.column(s, "point", sp);
-  for (std::size_t i = 0; i < d.paths.size(); ++i) {
-    std::vector<std::string> v;
-    for (const auto& r : rows) v.push_back(d.points[r.point][i]);
-    parameter_column(f, s, d.paths[i], v);
-  }
-  f.column(s, "metric", metric);
-  f.column(s, "seeds", sn);
-  f.column(s, "mean", mean);
-  f.column(s, "ci95_half_width", hw);
+  rows_group(f, "/summary", d, rows, "mean");
+  if (d.baseline) rows_group(f, "/paired", d, paired, "mean_difference");
 }
 
 }  // namespace
@@ -174,11 +189,14 @@ void write_sweep_outputs(const std::string& dir, const SweepDesign& design, cons
                          const SweepTableInfo& info) {
   const MetricTable t = metric_table(runs);
   const auto rows = summary_rows(design, t);
+  const auto paired = design.baseline ? summary_rows(design, t, design.baseline) : std::vector<SummaryRow>{};
   const fs::path root(dir);
   const std::string h5 = (root / "sweep.h5").string(), tmp = h5 + ".partial." + std::to_string(::getpid());
-  write_h5(tmp, design, runs, t, rows, info);
+  write_h5(tmp, design, runs, t, rows, paired, info);
   fs::rename(tmp, h5);
-  write_atomically((root / "summary.csv").string(), summary_csv(design, rows, info));
+  write_atomically((root / "summary.csv").string(), summary_csv(design, rows, info, "mean"));
+  if (design.baseline)
+    write_atomically((root / "paired.csv").string(), summary_csv(design, paired, info, "mean_difference"));
   write_atomically((root / "sweep.csv").string(), sweep_csv(design, runs, t, info));
 }
 

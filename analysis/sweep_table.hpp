@@ -2,8 +2,10 @@
 // A finished sweep's aggregate outputs (docs/sweeps.md): sweep.csv and sweep.h5
 // (one row per run: run, point, seed, each parameter, every headline metric)
 // and summary.csv (per point and metric: seeds, mean and Student-t 95%
-// half-width). Built only from the run records, in run order, so a resumed,
-// threaded or merged sweep writes the same bytes as an uninterrupted one.
+// half-width); with a baseline point also paired.csv (per point and metric: the
+// mean difference from the baseline at the same seed, and its half-width).
+// Built only from the run records, in run order, so a resumed, threaded or
+// merged sweep writes the same bytes as an uninterrupted one.
 #include <string>
 #include <vector>
 

@@ -42,7 +42,9 @@ void parse_shard(const std::string& text, std::size_t* shard, std::size_t* shard
     throw InputError("--shard " + text + ": expected I/N with 0 <= I < N, e.g. 0/3");
 }
 
-const char* kOutputs = "sweep.csv, sweep.h5, summary.csv";
+std::string outputs(const analysis::SweepPlan& plan) {
+  return plan.design.baseline ? "sweep.csv, sweep.h5, summary.csv, paired.csv" : "sweep.csv, sweep.h5, summary.csv";
+}
 }  // namespace
 
 int cmd_sweep(const SweepArgs& a) {
@@ -58,7 +60,7 @@ int cmd_sweep(const SweepArgs& a) {
     if (!a.quiet)
       std::cout << "fleetsim sweep: " << plan.spec.name << ": merged " << d.runs() << " runs from "
                 << a.merge.size() << " director" << (a.merge.size() == 1 ? "y" : "ies") << "\n  results     " << out
-                << "/ (" << kOutputs << ")\n";
+                << "/ (" << outputs(plan) << ")\n";
     return 0;
   }
   o.threads = a.threads;
@@ -76,7 +78,7 @@ int cmd_sweep(const SweepArgs& a) {
             << " seed(s) = " << d.runs() << " runs";
   if (o.shards > 1) std::cout << "; shard " << o.shard << "/" << o.shards << ": " << st.in_shard << " runs";
   std::cout << "\n  ran         " << st.ran << " (" << st.already << " recorded before), " << t << "\n";
-  if (st.complete) std::cout << "  results     " << out << "/ (" << kOutputs << ")\n";
+  if (st.complete) std::cout << "  results     " << out << "/ (" << outputs(plan) << ")\n";
   else
     std::cout << "  results     " << out << "/points/ (incomplete: " << st.runs - st.in_shard
               << " runs belong to other shards; join them with --merge)\n";

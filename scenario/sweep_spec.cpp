@@ -1,5 +1,6 @@
 #include "scenario/sweep_spec.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "scenario/yaml_fields.hpp"
 #include "util/input_error.hpp"
+#include "util/suggest.hpp"
 
 namespace fleetsim::scenario {
 
@@ -68,6 +70,22 @@ SweepParameter parse_parameter(const YAML::Node& node, const std::string& file, 
   return p;
 }
 
+// baseline: {path: value, ...}: one value of each parameter's list.
+void parse_baseline(const Fields& top, SweepSpec* s) {
+  if (s->design != SweepDesignKind::grid)
+    top.fail("baseline", "no baseline: with design: random or lhs (a grid point to compare with)");
+  std::vector<std::string> paths;
+  for (const auto& p : s->parameters) paths.push_back(p.path);
+  const YAML::Node node = top.node("baseline");
+  Fields b(node, top.file(), "baseline", paths);
+  for (const auto& p : s->parameters) {
+    const std::string v = value_text(b.node(p.path));
+    if (std::find(p.values.begin(), p.values.end(), v) == p.values.end())
+      b.fail(p.path, "one of the parameter's values (" + join(p.values, ", ") + ")");
+    s->baseline.push_back(v);
+  }
+}
+
 }  // namespace
 
 SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& file) {
@@ -78,7 +96,7 @@ SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& file
     throw InputError(where(file, e.mark.line + 1, "") + ": not valid YAML: " + e.msg);
   }
   if (!root.IsDefined() || root.IsNull()) throw InputError(file + ": the sweep spec is empty");
-  Fields f(root, file, "", {"name", "scenario", "set", "design", "samples", "seed", "parameters", "seeds"});
+  Fields f(root, file, "", {"name", "scenario", "set", "design", "samples", "seed", "parameters", "baseline", "seeds"});
   SweepSpec s;
   s.file = file;
   s.text = yaml_text;
@@ -113,6 +131,7 @@ SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& file
     if (!paths.insert(s.parameters.back().path).second)
       fail_at(params[i]["path"], file, path + ".path", "a path not varied by another parameter");
   }
+  if (f.has("baseline")) parse_baseline(f, &s);
   YAML::Node seeds = f.node("seeds");
   s.seeds_where = where(file, line_of(seeds), "seeds");
   if (seeds.IsSequence()) {

@@ -32,6 +32,9 @@ struct SweepSpec {
   std::size_t samples = 0;        // random and lhs: points drawn
   std::uint64_t design_seed = 1;  // random and lhs: seed of the draws
   std::vector<SweepParameter> parameters;
+  // Grid only, optional: the point other points are compared with, seed by seed
+  // (paired differences), as one value text per parameter; empty: none.
+  std::vector<std::string> baseline;
   std::vector<std::uint64_t> seeds;  // listed seeds, or empty with seed_count
   std::size_t seed_count = 0;        // seeds: N -> the scenario's seed, seed+1, ..., seed+N-1
   std::string seeds_where;           // for messages about the seeds

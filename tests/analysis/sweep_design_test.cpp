@@ -30,6 +30,19 @@ TEST(SweepDesign, GridIsEveryCombinationFirstParameterSlowest) {
   EXPECT_EQ(d.point_of(5), 2u);
   EXPECT_EQ(d.seed_of(5), 41u);
   EXPECT_EQ(d.assignments(4), (std::vector<std::string>{"scheduler.placement=best-fit", "cluster.pools[0].count=4"}));
+  EXPECT_FALSE(d.baseline);
+}
+
+TEST(SweepDesign, BaselineIsTheNamedGridPoint) {
+  auto d = analysis::make_design(spec("scenario: s.yaml\n"
+                                      "parameters:\n"
+                                      "  - {path: scheduler.placement, values: [first-fit, best-fit]}\n"
+                                      "  - {path: 'cluster.pools[0].count', values: [2, 4, 8]}\n"
+                                      "baseline: {scheduler.placement: best-fit, 'cluster.pools[0].count': 4}\n"
+                                      "seeds: 2\n"),
+                                 1);
+  ASSERT_TRUE(d.baseline);
+  EXPECT_EQ(*d.baseline, 4u);
 }
 
 TEST(SweepDesign, GridValuesKeepYamlStructure) {

@@ -4,7 +4,9 @@
 // sees the same arrivals.
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
+#include "analysis/stats.hpp"
 #include "analysis/sweep_runner.hpp"
 #include "sim/recorder.hpp"
 #include "tests/analysis/h5_reader.hpp"
@@ -148,6 +150,44 @@ TEST_F(SweepRun, KeepsEachRunsResultsOnRequest) {
   }
   EXPECT_NE(bytes(analysis::run_results_dir(path("kept"), 4) + "/summary.json").find("\"seed\": 6"), std::string::npos);
   EXPECT_FALSE(fs::exists(path("plain/runs")));
+}
+
+// paired.csv: per point and metric, the mean over seeds of (point - baseline)
+// at the same seed, with the t-interval of those differences.
+TEST_F(SweepRun, PairedDifferencesAgainstTheBaseline) {
+  write("spec.yaml", std::string(testing_sweep::kTinySpec) +
+                         "baseline: {scheduler.placement: first-fit, 'cluster.pools[0].count': 2}\n");
+  run("one", 1);
+  run("two", 2);
+  expect_same_outputs("one", "two");
+  EXPECT_EQ(bytes(path("one/paired.csv")), bytes(path("two/paired.csv")));
+  const auto plan = analysis::plan_sweep(path("spec.yaml"));
+  ASSERT_EQ(plan.design.baseline, std::optional<std::size_t>(1));
+  auto wait = [&](std::size_t run) {
+    const auto record = analysis::read_run(path("one"), run, plan.info.identity);
+    double v = -1;
+    if (record)
+      for (const auto& m : record->metrics)
+        if (m.first == "wait_mean_s") v = m.second;
+    return v;
+  };
+  // Point 0 (first-fit, one node) against point 1 (first-fit, two nodes), seeds 5, 6, 7.
+  std::vector<double> diff;
+  for (std::size_t s = 0; s < 3; ++s) diff.push_back(wait(s) - wait(3 + s));
+  const auto ci = analysis::mean_ci95(diff);
+  EXPECT_GT(ci.mean, 0);  // one node: longer waits at every seed
+  const std::string paired = bytes(path("one/paired.csv"));
+  EXPECT_NE(paired.find("\npoint,scheduler.placement,cluster.pools[0].count,metric,seeds,mean_difference,"
+                        "ci95_half_width\n"),
+            std::string::npos)
+      << paired;
+  EXPECT_NE(paired.find("\n0,first-fit,1,wait_mean_s,3," + analysis::number_text(ci.mean) + "," +
+                        analysis::number_text(ci.half_width) + "\n"),
+            std::string::npos)
+      << paired;
+  EXPECT_NE(paired.find("\n1,first-fit,2,wait_mean_s,3,0,0\n"), std::string::npos) << paired;
+  testing_h5::H5Reader h5(path("one/sweep.h5"));
+  EXPECT_EQ(h5.length("/paired/mean_difference"), h5.length("/summary/mean"));
 }
 
 // Common random numbers: arrivals depend only on the workload and the seed, so

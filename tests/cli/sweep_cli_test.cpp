@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include "tests/analysis/sweep_fixture.hpp"
 
@@ -52,15 +53,28 @@ TEST_F(SweepCli, ExampleSpecRuns) {
   EXPECT_EQ(r.output.find('\r'), std::string::npos) << "a progress line off a terminal";
   const std::string csv = bytes(path("example/sweep.csv"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2 + 45);
-  // More nodes, less waiting: the mean wait of spread falls from 4 to 8 nodes.
   const std::string summary = bytes(path("example/summary.csv"));
-  auto mean = [&](const std::string& row) {
-    const auto at = summary.find("\n" + row);
-    return at == std::string::npos ? -1.0 : std::stod(summary.substr(at + 1 + row.size()));
+  const std::string paired = bytes(path("example/paired.csv"));
+  // (mean, half-width) of a row of summary.csv or paired.csv; (-1, -1) when absent.
+  auto row = [](const std::string& text, const std::string& head) {
+    const auto at = text.find("\n" + head);
+    if (at == std::string::npos) return std::pair{-1.0, -1.0};
+    std::size_t used = 0;
+    const std::string rest = text.substr(at + 1 + head.size());
+    const double mean = std::stod(rest, &used);
+    return std::pair{mean, std::stod(rest.substr(used + 1))};
   };
-  EXPECT_GT(mean("8,spread,8,wait_mean_s,5,"), 0) << summary;
-  EXPECT_GT(mean("6,spread,4,wait_mean_s,5,"), 2 * mean("8,spread,8,wait_mean_s,5,")) << summary;
+  // More nodes, less waiting: the mean wait of spread falls from 4 to 8 nodes.
+  EXPECT_GT(row(summary, "8,spread,8,wait_mean_s,5,").first, 0) << summary;
+  EXPECT_GT(row(summary, "6,spread,4,wait_mean_s,5,").first, 2 * row(summary, "8,spread,8,wait_mean_s,5,").first);
   EXPECT_TRUE(fs::exists(path("example/sweep.h5")));
+  // Seed by seed, spread on 6 nodes waits longer than first-fit (the baseline):
+  // the paired interval excludes 0 although the two points' own intervals overlap.
+  const auto [diff, half] = row(paired, "7,spread,6,wait_mean_s,5,");
+  EXPECT_GT(diff - half, 0) << paired;
+  const auto first_fit = row(summary, "1,first-fit,6,wait_mean_s,5,");
+  const auto spread = row(summary, "7,spread,6,wait_mean_s,5,");
+  EXPECT_LT(spread.first - spread.second, first_fit.first + first_fit.second) << summary;
 }
 
 TEST_F(SweepCli, ShardsMergeToTheUnshardedBytes) {

@@ -36,7 +36,7 @@ TEST(SweepSpec, ReadsAGridSpec) {
 TEST(SweepSpec, NamesFileLineAndField) {
   EXPECT_EQ(parse_error(kHead + "parameter:\n  - {path: a, values: [1]}\nseeds: 1\n"),
             "spec.yaml:2: parameter: unknown key (did you mean 'parameters'?); valid keys here: name, scenario, set, "
-            "design, samples, seed, parameters, seeds");
+            "design, samples, seed, parameters, baseline, seeds");
   EXPECT_EQ(parse_error(kHead + "parameters:\n  - {path: a, values: [1]}\n"), "spec.yaml:1: seeds: missing required key");
   EXPECT_EQ(parse_error(kHead + "parameters:\n  - {path: a, range: [0, 1]}\nseeds: 1\n"),
             "spec.yaml:3: parameters[0].range: expected values: [...] (a grid lists its values; range: needs design: "
@@ -63,6 +63,16 @@ TEST(SweepSpec, NamesFileLineAndField) {
             "spec.yaml:5: parameters[0].range: expected whole numbers at both ends (integer: true), got a list");
   EXPECT_EQ(parse_error(kHead + "parameters:\n  - {path: a, values: [1], range: [0, 1]}\nseeds: 1\n"),
             "spec.yaml:3: parameters[0].range: expected values: [...] or range: [lo, hi], one of the two, got a list");
+  const std::string grid = kHead + "parameters:\n  - {path: a, values: [1, 2]}\n  - {path: b, values: [x, y]}\n";
+  EXPECT_EQ(parse_error(grid + "baseline: {a: 1}\nseeds: 1\n"), "spec.yaml:5: baseline.b: missing required key");
+  EXPECT_EQ(parse_error(grid + "baseline: {a: 3, b: x}\nseeds: 1\n"),
+            "spec.yaml:5: baseline.a: expected one of the parameter's values (1, 2), got '3'");
+  EXPECT_EQ(parse_error(grid + "baseline: {a: 1, b: x, c: 2}\nseeds: 1\n"),
+            "spec.yaml:5: baseline.c: unknown key (did you mean 'a'?); valid keys here: a, b");
+  EXPECT_EQ(parse_error(kHead + "design: lhs\nsamples: 3\nparameters:\n  - {path: a, values: [1, 2]}\n"
+                                "baseline: {a: 1}\nseeds: 1\n"),
+            "spec.yaml:6: baseline: expected no baseline: with design: random or lhs (a grid point to compare "
+            "with), got a mapping");
   EXPECT_EQ(parse_error(kHead + "parameters: []\nseeds: 0\n"),
             "spec.yaml:2: parameters: expected a non-empty list of parameters, got a list");
 }
