@@ -42,7 +42,7 @@ void check_values(const scenario::SweepSpec& spec) {
 }
 }  // namespace
 
-SweepPlan plan_sweep(const std::string& spec_path) {
+SweepPlan plan_sweep(const std::string& spec_path, int threads) {
   SweepPlan plan;
   plan.spec = scenario::load_sweep_spec(spec_path);
   const auto& spec = plan.spec;
@@ -55,17 +55,23 @@ SweepPlan plan_sweep(const std::string& spec_path) {
   }
   check_values(spec);
   plan.design = make_design(spec, base.seed);
-  for (std::size_t p = 0; p < plan.design.points.size(); ++p) {
+  // Every point's scenario, built on the pool: a World per point checks that
+  // every job fits (as `fleetsim validate`). The first bad point is reported.
+  const std::size_t points = plan.design.points.size();
+  plan.scenarios.resize(points);
+  std::vector<std::string> errors(points);
+  parallel_for(points, threads, [&](std::size_t p) {
     try {
-      plan.scenarios.push_back(load_point(spec, plan.design.assignments(p)));
-      // Builds the cluster and workload: every job must fit (as `fleetsim validate`).
+      plan.scenarios[p] = load_point(spec, plan.design.assignments(p));
       sim::NullRecorder rec;
-      world::World check(plan.scenarios.back(), plan.design.seeds.front(), rec);
+      world::World check(plan.scenarios[p], plan.design.seeds.front(), rec);
     } catch (const InputError& e) {
-      throw InputError(spec.file + ": point " + std::to_string(p) + " (" + joined(plan.design.assignments(p)) +
-                       "): " + e.what());
+      errors[p] = spec.file + ": point " + std::to_string(p) + " (" + joined(plan.design.assignments(p)) +
+                  "): " + e.what();
     }
-  }
+  });
+  for (const auto& e : errors)
+    if (!e.empty()) throw InputError(e);
   plan.info.name = spec.name;
   plan.info.spec_text = spec.text;
   plan.info.scenario_text = base.text;

@@ -24,9 +24,10 @@ struct SweepPlan {
   SweepTableInfo info;
 };
 
-// Loads the spec and builds every point's scenario. InputError names the spec's
-// file, line and field for a parameter value the scenario rejects.
-SweepPlan plan_sweep(const std::string& spec_path);
+// Loads the spec and builds every point's scenario (on `threads` threads, 0:
+// one per hardware thread). InputError names the spec's file, line and field
+// for a parameter value the scenario rejects.
+SweepPlan plan_sweep(const std::string& spec_path, int threads = 0);
 
 struct SweepOptions {
   int threads = 0;                   // 0: one per hardware thread

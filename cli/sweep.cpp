@@ -52,7 +52,7 @@ int cmd_sweep(const SweepArgs& a) {
   analysis::SweepOptions o;
   if (!a.shard.empty()) parse_shard(a.shard, &o.shard, &o.shards);
   const auto start = std::chrono::steady_clock::now();
-  auto plan = analysis::plan_sweep(a.spec);
+  auto plan = analysis::plan_sweep(a.spec, a.threads);
   const std::string out = a.out.empty() ? "results/sweeps/" + plan.spec.name : a.out;
   const auto& d = plan.design;
   if (!a.merge.empty()) {

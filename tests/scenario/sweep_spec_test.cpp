@@ -94,6 +94,24 @@ TEST_F(SweepSpecValues, BadValueNamesItsParameterLine) {
   }
 }
 
+// Points are checked on several threads; the first bad point is reported, always the same.
+TEST_F(SweepSpecValues, FirstPointThatCannotRunIsNamed) {
+  write("spec.yaml", "scenario: tiny.yaml\nparameters:\n"
+                     "  - {path: 'workload[0].synthetic.shapes[0].gpus_per_pod', values: [1, 2, 4]}\n"
+                     "  - {path: scheduler.placement, values: [first-fit, spread]}\nseeds: 1\n");
+  for (int attempt = 0; attempt < 3; ++attempt) try {
+      analysis::plan_sweep(path("spec.yaml"), 2);
+      FAIL() << "accepted jobs that fit no node";
+    } catch (const InputError& e) {
+      const std::string m = e.what();
+      EXPECT_EQ(m.rfind(path("spec.yaml") + ": point 2 (workload[0].synthetic.shapes[0].gpus_per_pod=2, "
+                                           "scheduler.placement=first-fit): ",
+                        0),
+                0u)
+          << m;
+    }
+}
+
 TEST_F(SweepSpecValues, MissingScenarioIsNamed) {
   write("spec.yaml", "scenario: nowhere.yaml\nparameters:\n  - {path: scheduler.placement, values: [spread]}\nseeds: 1\n");
   try {
