@@ -228,7 +228,8 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                {"failed", s.jobs_failed},   {"elastic", s.elastic_jobs},
                {"elastic_restarts", s.elastic_restarts}, {"elastic_rescales", s.elastic_rescales},
                {"preemptions", s.preemptions},     {"evictions", s.evictions},
-               {"spot_interruptions", s.interruptions}, {"oom_kills", s.oom_kills}};
+               {"spot_interruptions", s.interruptions}, {"oom_kills", s.oom_kills},
+               {"mig_reconfigurations", s.mig_reconfigurations}};
   j["queue_wait_s"] = pct_json(s.wait_s);
   j["completion_time_s"] = pct_json(s.jct_s);
   for (const auto& [team, p] : s.wait_s_by_team) j["queue_wait_s_by_team"][team] = pct_json(p);

@@ -92,6 +92,7 @@ Summary summarize(const world::RunResult& r) {
   s.jct_s = percentiles(std::move(jcts));
   s.slowdown = percentiles(std::move(slowdowns));
   s.oom_kills = r.oom_kills;
+  s.mig_reconfigurations = r.mig_reconfigurations;
   for (const auto& p : r.cluster.pools()) s.shared_gpus = s.shared_gpus || p.sharing.shares();
   s.evictions = r.evictions;
   s.interruptions = r.interruptions;
@@ -165,6 +166,7 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
   // with shared ones must show its own figures, not blanks).
   if (s.shared_gpus || s.utilization_known > 0) {
     m.emplace_back("oom_kills", static_cast<double>(s.oom_kills));
+    if (s.shared_gpus) m.emplace_back("mig_reconfigurations", static_cast<double>(s.mig_reconfigurations));
     if (s.elastic_jobs == 0) m.emplace_back("jobs_failed", static_cast<double>(s.jobs_failed));
     m.emplace_back("slowdown_mean", s.slowdown.mean);
     m.emplace_back("allocated_gpu_utilization", s.allocated_gpu_utilization);

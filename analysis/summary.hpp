@@ -39,6 +39,7 @@ struct Summary {
   // on a GPU of its own and more when neighbours, checkpoints or crashes slow it.
   bool shared_gpus = false;
   std::uint64_t oom_kills = 0;
+  std::uint64_t mig_reconfigurations = 0;  // GPUs re-partitioned by a dynamic MIG partitioner
   Percentiles slowdown;
   Percentiles wait_s;  // first start - submit, over jobs that started
   Percentiles jct_s;   // completion - submit, over jobs that finished

@@ -91,9 +91,11 @@ void print_summary(std::ostream& out, const Summary& s) {
     char g[224];
     std::snprintf(g, sizeof g,
                   "  sharing     slowdown p50 %.2fx, p90 %.2fx, mean %.2fx (run time / work); %llu out-of-memory "
-                  "crashes\n",
+                  "crashes",
                   s.slowdown.p50, s.slowdown.p90, s.slowdown.mean, static_cast<unsigned long long>(s.oom_kills));
     out << g;
+    if (s.mig_reconfigurations) out << "; " << s.mig_reconfigurations << " MIG re-partitions";
+    out << "\n";
   }
   out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";

@@ -57,8 +57,8 @@ struct SharedGpu {
 // One MIG instance as the device plugin advertises it.
 struct MigDevice {
   int gpu = 0;
-  const MigProfile* profile = nullptr;
-  double share = 0;  // of its GPU: compute slices / compute slices of the GPU's layout
+  const MigProfile* profile = nullptr;  // nullptr: an empty slot (the instance was destroyed)
+  int start = 0;                        // first memory slice
   bool used = false;
   PodRef user;
   double demand = 1;
@@ -112,6 +112,7 @@ struct Node {
   SharingMode sharing = SharingMode::none;  // the pool's (its parameters stay with the pool)
   std::vector<SharedGpu> shared;
   std::vector<MigDevice> mig;
+  std::uint32_t mig_reconfiguring = 0;  // bit g: GPU g's free instances are being re-created
 
   Resources free() const { return allocatable - requested; }
   const std::string& gpu_model() const { return type->gpu_model; }
@@ -194,6 +195,12 @@ class Cluster {
   // Pods whose speed changes when this one starts, stops or leaves: its
   // neighbours on time-sliced or fractional GPUs (none elsewhere).
   std::vector<PodRef> gpu_neighbours(NodeId id, PodRef ref) const;
+  // MIG repartitioning: the free instances `slots` (bits of node.mig) are
+  // destroyed and GPU `gpu` is marked reconfiguring; later, `add` (profiles at
+  // their starts) are created on it and it is done. add_mig_instances returns
+  // false, adding nothing, when the node has no room left to track them.
+  void begin_mig_reconfiguration(NodeId id, int gpu, std::uint64_t slots);
+  bool add_mig_instances(NodeId id, int gpu, const std::vector<MigInstance>& add);
   int max_gpus_per_node() const { return max_gpus_; }
   // GPUs on running nodes (booting, ready or draining): what is being paid for.
   std::int64_t gpus_total() const { return gpus_total_; }

@@ -36,7 +36,7 @@ void for_each_device(std::uint64_t mask, F f) {
 }
 
 bool mig_wanted(const MigDevice& d, const PodSpec& p, MigStrategy strategy) {
-  return !d.used && (strategy == MigStrategy::single || d.profile->name == p.mig_profile);
+  return d.profile && !d.used && (strategy == MigStrategy::single || d.profile->name == p.mig_profile);
 }
 
 }  // namespace
@@ -52,15 +52,12 @@ void init_gpu_devices(Node& n, const NodePool& pool) {
     return;
   }
   const MigSpec& spec = pool.sharing.mig;
-  int slices = 0;
-  for (const auto& inst : spec.layout.instances) slices += spec.gpu->find(inst.profile)->compute_slices;
   for (int g = 0; g < gpus; ++g)
     for (const auto& inst : spec.layout.instances) {
-      const MigProfile* prof = spec.gpu->find(inst.profile);
       MigDevice d;
       d.gpu = g;
-      d.profile = prof;
-      d.share = static_cast<double>(prof->compute_slices) / slices;
+      d.profile = spec.gpu->find(inst.profile);
+      d.start = inst.start;
       n.mig.push_back(d);
     }
 }
@@ -185,11 +182,15 @@ double Cluster::gpu_share(const Node& n, const PodSpec& p) const {
     case SharingMode::time_slicing:
     case SharingMode::mps: return static_cast<double>(g) / s.replicas;
     case SharingMode::fractional: return p.gpus > 0 ? p.gpus : p.gpu_milli / 1000.0;
-    case SharingMode::mig:
-      for (const auto& d : n.mig)
-        if (s.mig.strategy == MigStrategy::single || d.profile->name == p.mig_profile)
-          return s.mig.strategy == MigStrategy::single ? g * d.share : d.share;
-      return 0;
+    case SharingMode::mig: {
+      // An instance's share of its GPU is its compute slices out of 7, so a
+      // layout that leaves slices unused leaves that part of the GPU idle.
+      const MigProfile* prof = s.mig.strategy == MigStrategy::single ? s.mig.gpu->find(s.mig.layout.instances[0].profile)
+                                                                       : s.mig.gpu->find(p.mig_profile);
+      return prof ? static_cast<double>(s.mig.strategy == MigStrategy::single ? g : 1) * prof->compute_slices /
+                        kMigComputeSlices
+                  : 0;
+    }
   }
   return g;
 }
@@ -282,6 +283,39 @@ std::vector<PodRef> Cluster::gpu_neighbours(NodeId id, PodRef ref) const {
       if (!(t.ref == ref) && std::find(out.begin(), out.end(), t.ref) == out.end()) out.push_back(t.ref);
   });
   return out;
+}
+
+void Cluster::begin_mig_reconfiguration(NodeId id, int gpu, std::uint64_t slots) {
+  Node& n = nodes_.at(id);
+  for_each_device(slots, [&](int i) {
+    MigDevice& d = n.mig[static_cast<std::size_t>(i)];
+    if (d.used || d.gpu != gpu) throw std::logic_error("only free instances of the GPU are destroyed");
+    d = MigDevice{};
+    d.gpu = gpu;
+  });
+  n.mig_reconfiguring |= 1u << gpu;
+  changes_.push_back(id);
+}
+
+bool Cluster::add_mig_instances(NodeId id, int gpu, const std::vector<MigInstance>& add) {
+  Node& n = nodes_.at(id);
+  n.mig_reconfiguring &= ~(1u << gpu);
+  const MigGpu& mig = *pools_[n.pool].sharing.mig.gpu;
+  std::size_t empty = 0;
+  for (const auto& d : n.mig) empty += d.profile == nullptr;
+  if (add.size() > empty + (64 - std::min<std::size_t>(64, n.mig.size()))) return false;  // slots are bits of a mask
+  std::size_t slot = 0;
+  for (const auto& inst : add) {
+    while (slot < n.mig.size() && n.mig[slot].profile) ++slot;
+    if (slot == n.mig.size()) n.mig.emplace_back();
+    MigDevice& d = n.mig[slot];
+    d = MigDevice{};
+    d.gpu = gpu;
+    d.profile = mig.find(inst.profile);
+    d.start = inst.start;
+  }
+  changes_.push_back(id);
+  return true;
 }
 
 }  // namespace fleetsim::models

@@ -6,6 +6,7 @@
 
 #include "models/spot_advisor.hpp"
 #include "models/workload/openb.hpp"
+#include "policies/partitioning/mig_partitioner.hpp"
 #include "policies/placement/placement_policy.hpp"
 #include "policies/provisioning/provisioner.hpp"
 #include "policies/queueing/queue_policy.hpp"
@@ -387,7 +388,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   s.text = overrides.empty() ? yaml_text : out.str() + "\n";
   Fields f(root, file, "",
            {"name", "description", "seed", "horizon", "catalog", "cluster", "priority_classes", "workload",
-            "scheduler", "provisioning", "karpenter", "billing"});
+            "scheduler", "provisioning", "karpenter", "billing", "mig_partitioning"});
   s.name = f.str("name");
   s.description = f.str("description", "");
   s.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX, 1));
@@ -405,6 +406,12 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
       throw InputError(where(file, s.pools[i].sharing_line, "cluster.pools[" + std::to_string(i) + "]") +
                        ": GPU sharing (" + to_string(s.pools[i].sharing.mode) + ") needs provisioning: static; the " +
                        s.provisioning.name + " provisioner does not simulate shared GPUs yet");
+  s.mig_partitioning = parse_policy<policies::MigPartitioner>(f, "mig_partitioning", "static");
+  if (s.mig_partitioning.name != "static" &&
+      std::none_of(s.pools.begin(), s.pools.end(), [](const PoolSpec& p) {
+        return p.sharing.mode == models::SharingMode::mig && p.sharing.mig.strategy == models::MigStrategy::mixed;
+      }))
+    f.fail("mig_partitioning", "static, unless a pool shares its GPUs with sharing: {mode: mig, strategy: mixed}");
   parse_billing(f, s);
   s.workload = parse_workload(f.node("workload"), file, base_dir);
   return s;

@@ -67,6 +67,7 @@ struct Scenario {
   std::vector<WorkloadSource> workload;
   SchedulerSpec scheduler;
   PolicyChoice provisioning{"static", {}};
+  PolicyChoice mig_partitioning{"static", {}};  // how MIG layouts follow demand
   BillingSpec billing;
 };
 

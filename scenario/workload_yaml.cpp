@@ -133,7 +133,10 @@ models::SyntheticShape parse_shape(const YAML::Node& n, const std::string& file,
   models::SyntheticShape s;
   s.weight = positive_number(f, "weight", 1.0);
   s.pods = static_cast<std::int32_t>(f.integer("pods", 1, 100000, 1));
-  s.gpus_per_pod = static_cast<std::int32_t>(f.integer("gpus_per_pod", 0, 1024));
+  // Required unless the shape asks for a share of a GPU or a MIG instance instead.
+  s.gpus_per_pod = static_cast<std::int32_t>(f.has("gpu_milli") || f.has("mig_profile")
+                                                 ? f.integer("gpus_per_pod", 0, 1024, 0)
+                                                 : f.integer("gpus_per_pod", 0, 1024));
   s.cpu_milli_per_pod = f.integer("cpu_milli_per_pod", 0, 1'000'000'000, 1000);
   s.memory_mib_per_pod = f.integer("memory_mib_per_pod", 0, 1'000'000'000'000, 4096);
   s.gpu_memory_mib = f.integer("gpu_memory_mib", 0, 1'000'000'000, 0);

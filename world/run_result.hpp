@@ -75,6 +75,7 @@ struct RunResult {
   std::uint64_t evictions = 0;
   std::uint64_t interruptions = 0;  // spot nodes reclaimed by the provider
   std::uint64_t oom_kills = 0;      // pod starts that ran out of memory on shared GPUs
+  std::uint64_t mig_reconfigurations = 0;  // GPUs re-partitioned by a dynamic MIG partitioner
   std::vector<models::Job> jobs;
   std::vector<JobRecord> records;
   models::Cluster cluster;

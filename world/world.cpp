@@ -37,6 +37,7 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   queue_ = make_policy<policies::QueuePolicy>(s.scheduler.queue);
   placement_ = make_policy<policies::PlacementPolicy>(s.scheduler.placement);
   provisioner_ = make_policy<policies::Provisioner>(s.provisioning);
+  partitioner_ = make_policy<policies::MigPartitioner>(s.mig_partitioning);
   jobs_ = scenario::materialize_workload(s.workload, sim_.rng(), s.priority_classes);
   check_jobs_can_fit();
   const std::size_t n = jobs_.size();
@@ -68,6 +69,8 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   ev_spot_ = sim_.add_handler("spot-interruption",
                               [this](std::uint64_t p) { on_spot_event(static_cast<models::PoolId>(p)); });
   ev_restart_ = sim_.add_handler("restart", [this](std::uint64_t j) { on_restart(static_cast<JobId>(j)); });
+  ev_partition_ = sim_.add_handler("mig-partition", [this](std::uint64_t) { on_partition(); });
+  ev_mig_ready_ = sim_.add_handler("mig-ready", [this](std::uint64_t i) { on_mig_ready(static_cast<std::size_t>(i)); });
   ev_reclaim_ = sim_.add_handler("spot-reclaim", [this](std::uint64_t id) { on_reclaim(static_cast<models::NodeId>(id)); });
   ev_spot_trace_ = sim_.add_handler("spot-trace", [this](std::uint64_t x) {
     on_spot_trace(static_cast<models::PoolId>(x >> 32), static_cast<std::size_t>(x & 0xFFFFFFFFu));
@@ -136,6 +139,13 @@ void World::check_jobs_can_fit() const {
     for (std::size_t i = 0; i < j.pods.size(); ++i) {
       const auto& pod = j.pods[i];
       bool ok = std::any_of(empty.begin(), empty.end(), [&](const models::Node& n) { return cluster_.fits(n, pod); });
+      // A dynamic partitioner can create any instance its GPUs have.
+      if (!ok && partitioner_->dynamic() && !pod.mig_profile.empty())
+        ok = std::any_of(cluster_.pools().begin(), cluster_.pools().end(), [&](const models::NodePool& p) {
+          const auto& sh = p.sharing;
+          return sh.mode == models::SharingMode::mig && sh.mig.strategy == models::MigStrategy::mixed &&
+                 sh.mig.gpu->find(pod.mig_profile) && pod.accepts_model(p.type->gpu_model);
+        });
       if (!ok) {
         int max_gpus = 0;
         for (const auto& n : empty) max_gpus = std::max(max_gpus, n.allocatable.gpus);
@@ -192,6 +202,7 @@ void World::cycle() {
   if (freed) grow_elastic();  // what the queue left over
   capacity_freed_ = false;
   arrivals_since_cycle_.clear();
+  if (partitioner_->dynamic()) watch_mig_pending();
   sample();
 }
 
@@ -579,6 +590,7 @@ RunResult World::finish(const sim::RunStats& stats) {
   r.evictions = evictions_;
   r.interruptions = interruptions_;
   r.oom_kills = oom_kills_;
+  r.mig_reconfigurations = repartitions_.size();
   r.jobs = std::move(jobs_);
   r.records = std::move(records_);
   r.cluster = std::move(cluster_);

@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "policies/partitioning/mig_partitioner.hpp"
 #include "policies/placement/placement_policy.hpp"
 #include "policies/provisioning/provisioner.hpp"
 #include "policies/queueing/queue_policy.hpp"
@@ -71,6 +72,11 @@ class World {
   void retune(std::vector<models::JobId> jobs);
   void continue_attempt(models::JobId id, double rate);
   sim::SimTime saved_by(models::JobId id, sim::SimTime t) const;
+  // MIG repartitioning (world/mig_partitioning.cpp).
+  void watch_mig_pending();
+  std::vector<std::string> pending_mig_profiles() const;
+  void on_partition();
+  void on_mig_ready(std::size_t i);
   bool try_preempt(models::JobId id);
   void release(models::JobId id);
   void accrue(models::JobId id, sim::SimTime until);
@@ -101,6 +107,14 @@ class World {
   std::vector<bool> backing_off_;
   std::vector<sim::SimTime> saved_floor_;
   std::uint64_t oom_kills_ = 0;
+  // MIG repartitioning: the partitioner, the batch of pending MIG pods it is
+  // waiting on (start, pods counted, the event that ends it), and the
+  // re-partitions under way (event payloads index them).
+  std::unique_ptr<policies::MigPartitioner> partitioner_;
+  sim::SimTime mig_batch_start_ = sim::kNever;
+  std::size_t mig_pending_seen_ = 0;
+  sim::EventHandle mig_batch_end_;
+  std::vector<policies::MigRepartition> repartitions_;
   std::set<models::JobId> growable_;         // running elastic jobs below max_replicas
   std::vector<sim::SimTime> notice_at_;      // SIGTERM / interruption notice, kNever if none
   std::vector<sim::EventHandle> evict_event_;  // pending end of a preemption victim's grace
@@ -122,7 +136,7 @@ class World {
   std::vector<int> awaiting_victims_;  // per preemptor: evictions not yet done
   std::vector<models::JobId> nominated_by_;  // per victim: its preemptor
   sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{}, ev_node_running_{}, ev_node_ready_{},
-      ev_reconcile_{}, ev_spot_{}, ev_spot_trace_{}, ev_reclaim_{}, ev_restart_{};
+      ev_reconcile_{}, ev_spot_{}, ev_spot_trace_{}, ev_reclaim_{}, ev_restart_{}, ev_partition_{}, ev_mig_ready_{};
   bool cycle_pending_ = false;
   bool capacity_freed_ = true;
   std::size_t arrived_ = 0, running_ = 0, terminating_ = 0;

@@ -46,7 +46,7 @@ std::int64_t opt_non_negative(const CsvReader& r, const std::string& column, std
 const std::vector<std::string>& csv_trace_columns() {
   static const std::vector<std::string> cols = {
       "job_id", "submit", "duration", "gpus", "pods", "cpu_milli", "memory_mib", "gpu_milli",
-      "gpu_memory_mib", "gpu_model", "namespace", "team", "priority_class", "labels", "gpu_utilization"};
+      "gpu_memory_mib", "gpu_model", "namespace", "team", "priority_class", "labels", "gpu_utilization", "mig_profile"};
   return cols;
 }
 
@@ -97,6 +97,9 @@ std::vector<Job> load_csv_trace(const std::string& path, const PriorityClasses& 
     }
     pod.gpu_memory_mib = opt_non_negative(r, "gpu_memory_mib", 0);
     pod.gpu_model = r.opt_str("gpu_model").value_or("");
+    pod.mig_profile = r.opt_str("mig_profile").value_or("");
+    if (!pod.mig_profile.empty() && (pod.gpus > 0 || pod.gpu_milli > 0))
+      r.fail("mig_profile", "gpus 0 and no gpu_milli for a pod asking for a MIG instance (" + pod.mig_profile + ")");
     job.pods.assign(static_cast<std::size_t>(pods), pod);
 
     job.namespace_ = r.opt_str("namespace").value_or("default");

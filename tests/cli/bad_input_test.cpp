@@ -137,7 +137,8 @@ TEST(CliBadInput, UnknownKeySuggestsNearest) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "error: " + path +
                        ":7: shedulr: unknown key (did you mean 'scheduler'?); valid keys here: name, description, "
-                       "seed, horizon, catalog, cluster, priority_classes, workload, scheduler, provisioning, karpenter, billing\n");
+                       "seed, horizon, catalog, cluster, priority_classes, workload, scheduler, provisioning, karpenter, billing, "
+                       "mig_partitioning\n");
 }
 
 TEST(CliBadInput, WrongType) {
@@ -260,7 +261,8 @@ TEST(CliBadInput, BadSetPath) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "error: " + tmp("set_key.yaml") +
                        ": shedulr: unknown key (did you mean 'scheduler'?); valid keys here: name, description, "
-                       "seed, horizon, catalog, cluster, priority_classes, workload, scheduler, provisioning, karpenter, billing\n");
+                       "seed, horizon, catalog, cluster, priority_classes, workload, scheduler, provisioning, karpenter, billing, "
+                       "mig_partitioning\n");
 }
 
 TEST(CliBadInput, InvalidYamlSyntax) {
