@@ -94,8 +94,10 @@ void open_sweep_dir(const std::string& dir, const SweepIdentity& id, std::size_t
     throw InputError(dir + ": has points/ but no sweep.json; not a sweep directory fleetsim can resume");
   }
   fs::create_directories(root / "points");
-  for (const auto& e : fs::directory_iterator(root / "points"))  // temporaries of a killed run
-    if (e.path().string().find(".partial.") != std::string::npos) fs::remove(e.path());
+  for (const auto& folder : {root, root / "points"})  // temporaries of a killed run
+    for (const auto& e : fs::directory_iterator(folder))
+      if (e.is_regular_file() && e.path().filename().string().find(".partial.") != std::string::npos)
+        fs::remove(e.path());
   ordered_json j = identity_json(id);
   j["runs"] = runs;
   write_atomically((root / "sweep.json").string(), j.dump(2) + "\n");

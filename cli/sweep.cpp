@@ -26,6 +26,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   c->add_option("--merge", a.merge, "shard directories to join into --out (runs nothing)")->expected(1, -1);
   c->add_flag("--keep-runs", a.keep_runs, "also write each run's full results directory under DIR/runs/");
   c->add_flag("--fresh", a.fresh, "delete results of another spec or build found in --out and start over");
+  c->add_flag("--dry-run", a.dry_run, "check the spec and every point's scenario, print the points, run nothing");
   c->add_flag("--quiet,-q", a.quiet, "print nothing; only write the results");
   return c;
 }
@@ -55,6 +56,18 @@ int cmd_sweep(const SweepArgs& a) {
   auto plan = analysis::plan_sweep(a.spec, a.threads);
   const std::string out = a.out.empty() ? "results/sweeps/" + plan.spec.name : a.out;
   const auto& d = plan.design;
+  if (a.dry_run) {
+    std::cout << "fleetsim sweep: " << plan.spec.name << ": " << d.points.size() << " point(s) x " << d.seeds.size()
+              << " seed(s) = " << d.runs() << " runs; spec hash " << plan.info.identity.spec_hash << "\n  seeds";
+    for (auto s : d.seeds) std::cout << ' ' << s;
+    std::cout << "\n";
+    for (std::size_t p = 0; p < d.points.size(); ++p) {
+      std::cout << "  point " << p << (d.baseline == p ? " (baseline)" : "") << ":";
+      for (const auto& x : d.assignments(p)) std::cout << ' ' << x;
+      std::cout << "\n";
+    }
+    return 0;
+  }
   if (!a.merge.empty()) {
     analysis::merge_sweep(plan, a.merge, out);
     if (!a.quiet)

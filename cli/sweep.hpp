@@ -11,7 +11,7 @@ struct SweepArgs {
   std::string spec, out, shard;
   std::vector<std::string> merge;
   int threads = 0;
-  bool fresh = false, keep_runs = false, quiet = false;
+  bool fresh = false, keep_runs = false, dry_run = false, quiet = false;
 };
 
 CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args);

@@ -89,13 +89,15 @@ TEST_F(SweepRun, ResumesAfterAKillWithTheSameAggregate) {
   // A kill before the aggregate: it is absent, and some runs never finished.
   for (const auto& f : analysis::sweep_outputs()) fs::remove(path("killed/" + f));
   for (std::size_t k : {1u, 4u, 5u, 11u}) fs::remove(analysis::run_file(path("killed"), k));
-  std::ofstream(analysis::run_file(path("killed"), 6) + ".partial.99") << "{half a fi";  // a temporary left behind
+  std::ofstream(analysis::run_file(path("killed"), 6) + ".partial.99") << "{half a fi";  // temporaries left behind
+  std::ofstream(path("killed/sweep.csv.partial.99")) << "run,point";
   auto st = run("killed", 2);
   EXPECT_EQ(st.already, 8u);
   EXPECT_EQ(st.ran, 4u);
   EXPECT_TRUE(st.complete);
   expect_same_outputs("full", "killed");
   EXPECT_FALSE(fs::exists(analysis::run_file(path("killed"), 6) + ".partial.99"));
+  EXPECT_FALSE(fs::exists(path("killed/sweep.csv.partial.99")));
   // Once more: nothing to run, same bytes.
   EXPECT_EQ(run("killed", 1).ran, 0u);
   expect_same_outputs("full", "killed");

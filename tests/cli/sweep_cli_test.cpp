@@ -91,6 +91,16 @@ TEST_F(SweepCli, ShardsMergeToTheUnshardedBytes) {
     EXPECT_EQ(bytes(path("whole/") + f), bytes(path("m/") + f)) << f;
 }
 
+TEST_F(SweepCli, DryRunPrintsThePointsAndRunsNothing) {
+  auto r = fleetsim("sweep " + q("spec.yaml") + " --dry-run --out " + q("out"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("4 point(s) x 3 seed(s) = 12 runs; spec hash "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\n  seeds 5 6 7\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\n  point 3: scheduler.placement=spread cluster.pools[0].count=2\n"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(path("out")));
+}
+
 TEST_F(SweepCli, BadInputExitsTwoWithTheSpecsLine) {
   write("bad.yaml", "scenario: tiny.yaml\nparameters:\n  - {path: scheduler.placement, values: [spread]}\nseeds: 1\n"
                     "desing: grid\n");
