@@ -176,6 +176,10 @@ class Cluster {
   // not fit whole, a what-if): the node's pods_changed is left as it was.
   void unassume(NodeId id, PodRef ref);
 
+  // A copy of `n` as it would be without the pods `gone` (shared GPUs and MIG
+  // instances included): what-ifs such as preemption's.
+  Node without(const Node& n, const std::vector<BoundPod>& gone) const;
+
   // Largest free GPU count on any node: a pod needing more fits nowhere.
   int max_free_gpus() const;
   // False when `p` fits no node now (a quick test before a scan of the nodes).
@@ -212,8 +216,8 @@ class Cluster {
   BoundPod remove_pod(NodeId id, PodRef ref);
   bool fits_shared(const Node& n, const PodSpec& p) const;
   std::uint32_t bind_shared(Node& n, BoundPod& b, const PodSpec& p, double demand);
-  void release_shared(Node& n, const BoundPod& b);
-  void recount_busy(Node& n);  // requested GPUs and free mask from the devices
+  void release_shared(Node& n, const BoundPod& b) const;
+  void recount_busy(Node& n) const;  // requested GPUs and free mask from the devices
   const GpuTopology* topology_for(const InstanceType* t);
 
   struct PoolCounts {

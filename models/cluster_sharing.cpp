@@ -145,7 +145,7 @@ std::uint32_t Cluster::bind_shared(Node& n, BoundPod& b, const PodSpec& p, doubl
   return mask;
 }
 
-void Cluster::release_shared(Node& n, const BoundPod& b) {
+void Cluster::release_shared(Node& n, const BoundPod& b) const {
   for_each_device(b.mig_devices, [&](int i) {
     MigDevice& d = n.mig[static_cast<std::size_t>(i)];
     d.used = false;
@@ -162,7 +162,7 @@ void Cluster::release_shared(Node& n, const BoundPod& b) {
   });
 }
 
-void Cluster::recount_busy(Node& n) {
+void Cluster::recount_busy(Node& n) const {
   std::uint32_t busy = 0;
   for (std::size_t i = 0; i < n.shared.size(); ++i)
     if (!n.shared[i].tenants.empty()) busy |= 1u << i;
@@ -283,6 +283,23 @@ std::vector<PodRef> Cluster::gpu_neighbours(NodeId id, PodRef ref) const {
       if (!(t.ref == ref) && std::find(out.begin(), out.end(), t.ref) == out.end()) out.push_back(t.ref);
   });
   return out;
+}
+
+Node Cluster::without(const Node& node, const std::vector<BoundPod>& gone) const {
+  Node n = node;
+  for (const auto& b : gone) {
+    auto it = std::find_if(n.pods.begin(), n.pods.end(), [&](const BoundPod& x) { return x.ref == b.ref; });
+    if (it == n.pods.end()) throw std::logic_error("without: pod not on " + n.name);
+    n.requested -= it->request;
+    if (n.sharing != SharingMode::none) {
+      release_shared(n, *it);
+    } else {
+      n.free_gpu_mask |= it->gpu_mask;
+    }
+    n.pods.erase(it);
+  }
+  if (n.sharing != SharingMode::none) recount_busy(n);
+  return n;
 }
 
 void Cluster::begin_mig_reconfiguration(NodeId id, int gpu, std::uint64_t slots) {

@@ -9,13 +9,7 @@ namespace {
 // Whether `pod` fits on `node` once `removed` pods are gone.
 bool fits_without(const models::Cluster& cluster, const models::Node& node, const models::PodSpec& pod,
                   const std::vector<models::BoundPod>& removed) {
-  models::Node n = node;
-  for (const auto& r : removed) {
-    n.requested -= r.request;
-    n.free_gpu_mask |= r.gpu_mask;
-    n.pods.pop_back();  // only the count matters for the pod limit
-  }
-  return cluster.fits(n, pod);
+  return cluster.fits(cluster.without(node, removed), pod);
 }
 
 bool more_important(const models::BoundPod& a, const models::BoundPod& b) {

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <sstream>
 
 #include "analysis/summary.hpp"
 #include "scenario/scenario.hpp"
@@ -124,12 +126,17 @@ TEST(SharingRun, FractionalSharesWaitForRoomOnTheGpu) {
 
 TEST(SharingRun, MoneyAndGpuTimeAddUpOnSharedGpus) {
   for (const std::string sharing : {"{mode: time-slicing, replicas: 3}", "{mode: fractional}", "{mode: mps, replicas: 3}"}) {
-    std::string rows;
-    for (int i = 0; i < 60; ++i)
-      rows += "j" + std::to_string(i) + "," + std::to_string(i * 97) + "," + std::to_string(600 + (i * 389) % 5000) +
-              "," + (i % 2 ? "1,," : "0," + std::to_string(200 + (i * 131) % 700) + ",") + std::to_string((i * 53) % 9000) +
-              "," + std::to_string(0.05 + (i % 10) / 10.0) + "\n";
-    const auto r = run("g5.12xlarge", sharing, rows);
+    std::ostringstream rows;  // half whole-GPU pods, half fractional (gpus 0, gpu_milli 200-899)
+    for (int i = 0; i < 60; ++i) {
+      rows << 'j' << i << ',' << i * 97 << ',' << 600 + (i * 389) % 5000 << ',';
+      if (i % 2) {
+        rows << "1,,";
+      } else {
+        rows << "0," << 200 + (i * 131) % 700 << ',';
+      }
+      rows << (i * 53) % 9000 << ',' << 0.05 + (i % 10) / 10.0 << '\n';
+    }
+    const auto r = run("g5.12xlarge", sharing, rows.str());
     const auto s = analysis::summarize(r.result);
     SCOPED_TRACE(sharing);
     EXPECT_LE(s.gpu_seconds_allocated, s.gpu_seconds_provisioned + 1e-6);
@@ -149,6 +156,102 @@ TEST(SharingRun, MoneyAndGpuTimeAddUpOnSharedGpus) {
     }
   }
 }
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Random clusters of shared pools (time-slicing, MPS, fractional, MIG single,
+// some on spot with interruptions) under priority preemption, with jobs that
+// state GPU memory and utilization: every job ends in one state, the books
+// balance, and what each GPU holds at the end is consistent.
+class SharedInvariants : public ::testing::TestWithParam<int> {};
+
+TEST_P(SharedInvariants, HoldOnRandomSharedScenario) {
+  std::mt19937_64 g(0x5A4Eu + static_cast<std::uint64_t>(GetParam()) * 104729u);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(g); };
+  const std::vector<std::string> sharing = {
+      "{mode: time-slicing, replicas: 3, context_switch_overhead: 0.1}", "{mode: mps, replicas: 4}",
+      "{mode: fractional}", "{mode: mig, strategy: single, layout: [2g.10gb, 2g.10gb, 2g.10gb]}"};
+  // Spot pools lose a node every two hours.
+  const std::string reclaims = ::testing::TempDir() + "reclaims_" + std::to_string(::getpid()) + ".csv";
+  std::ofstream(reclaims) << "time,nodes\n2h,1\n4h,1\n6h,1\n8h,1\n10h,1\n";
+  std::ostringstream y;
+  y << "name: shared-" << GetParam() << "\nseed: " << pick(1, 100000) << "\nhorizon: " << pick(4, 12) << "h\n"
+    << "priority_classes:\n  - {name: high, value: 1000}\n  - {name: low, value: 0}\n"
+    << "cluster:\n  pools:\n";
+  const int npools = pick(1, 2);
+  for (int p = 0; p < npools; ++p) {
+    const int mode = pick(0, 3);
+    const std::string type = mode == 3 ? "p4d.24xlarge" : (pick(0, 1) ? "g5.12xlarge" : "g5.xlarge");
+    y << "    - {name: p" << p << ", instance_type: " << type << ", count: " << pick(1, 2)
+      << ", sharing: " << sharing[static_cast<std::size_t>(mode)];
+    if (pick(0, 2) == 0) y << ", capacity_type: spot, spot: {discount: 0.6, interruption_csv: " << reclaims << "}";
+    y << "}\n";
+  }
+  y << "scheduler:\n  queue: {policy: priority, preemption: true}\n  placement: "
+    << (pick(0, 1) ? "best-fit" : "spread") << "\nworkload:\n";
+  for (int w = 0; w < 2; ++w) {
+    y << "  - name: s" << w << "\n    gpu_utilization: {distribution: uniform, min: 0.05, max: 0.9}\n"
+      << "    synthetic:\n      count: " << pick(20, 80) << "\n      arrivals: {rate: " << pick(10, 60) << "/h}\n"
+      << "      duration: {distribution: exponential, mean: " << pick(5, 60) << "m, min: 1m}\n      shapes:\n";
+    for (int k = 0; k < 2; ++k)
+      y << "        - {weight: 1, pods: " << (pick(0, 3) == 0 ? 2 : 1) << ", "
+        << (pick(0, 2) == 0 ? "gpu_milli: " + std::to_string(pick(100, 900)) : std::string("gpus_per_pod: 1"))
+        << ", cpu_milli_per_pod: 500, memory_mib_per_pod: 1024, gpu_memory_mib: " << pick(0, 14000) << "}\n";
+    y << "      teams:\n        - {name: t" << w << ", priority_class: " << (w ? "high" : "low") << "}\n";
+  }
+  SCOPED_TRACE(y.str());
+  const auto s = scenario::parse_scenario(y.str(), "shared.yaml", "");
+  sim::NullRecorder rec;
+  const auto r = world::World(s, s.seed, rec).run();
+  const auto sum = analysis::summarize(r);
+  std::filesystem::remove(reclaims);
+
+  EXPECT_EQ(sum.jobs_succeeded + sum.jobs_failed + sum.jobs_running + sum.jobs_queued + sum.jobs_not_arrived,
+            sum.jobs_total);
+  double jobs_usd = 0;
+  for (std::size_t i = 0; i < r.jobs.size(); ++i) {
+    const auto& rc = r.records[i];
+    jobs_usd += rc.cost_usd;
+    if (rc.status == world::JobStatus::failed) {
+      EXPECT_GT(rc.oom_kills, models::kJobBackoffLimit);
+    }
+    if (rc.status == world::JobStatus::succeeded) {
+      EXPECT_GE(rc.end - rc.last_start, 0);
+    }
+  }
+  EXPECT_NEAR(jobs_usd, sum.cost_allocated, 1e-6 * std::max(1.0, sum.cost_total));
+  EXPECT_NEAR(sum.cost_allocated + sum.cost_idle, sum.cost_total, 1e-6 * std::max(1.0, sum.cost_total));
+  for (const auto& n : r.cluster.nodes()) {
+    const auto& b = r.bills[n.id];
+    const auto& sh = r.cluster.pools()[n.pool].sharing;
+    SCOPED_TRACE(n.name);
+    EXPECT_LE(b.allocated_gpu_seconds, n.allocatable.gpus * b.lifetime_s + 1e-6);
+    EXPECT_LE(b.busy_gpu_seconds, n.allocatable.gpus * b.lifetime_s + 1e-6);
+    EXPECT_LE(b.allocated_usd, b.cost_usd + 1e-9);
+    for (const auto& gpu : n.shared) {
+      EXPECT_LE(gpu.milli_used, 1000);
+      if (sh.mode != models::SharingMode::fractional) {
+        EXPECT_LE(gpu.tenants.size(), static_cast<std::size_t>(sh.replicas));
+      }
+      if (!sh.memory_isolated()) {
+        EXPECT_LE(gpu.memory_active_mib, n.type->gpu_memory_gib * 1024);
+      }
+      for (const auto& t : gpu.tenants)
+        EXPECT_TRUE(std::any_of(n.pods.begin(), n.pods.end(), [&](const models::BoundPod& x) { return x.ref == t.ref; }));
+    }
+    std::size_t mig_used = 0;
+    for (const auto& d : n.mig) mig_used += d.used;
+    if (sh.mode == models::SharingMode::mig) {
+      EXPECT_EQ(mig_used, n.pods.size());
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Random, SharedInvariants, ::testing::Range(0, 12));
 
 }  // namespace
 }  // namespace fleetsim
