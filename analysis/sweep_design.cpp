@@ -68,7 +68,8 @@ SweepDesign make_design(const scenario::SweepSpec& spec, std::uint64_t scenario_
       d.points = std::move(next);
     }
     if (!spec.baseline.empty())
-      d.baseline = static_cast<std::size_t>(std::find(d.points.begin(), d.points.end(), spec.baseline) - d.points.begin());
+      d.baseline =
+          static_cast<std::size_t>(std::find(d.points.begin(), d.points.end(), spec.baseline) - d.points.begin());
     return d;
   }
   std::vector<std::vector<double>> u;

@@ -5,6 +5,7 @@
 #include "analysis/memory_recorder.hpp"
 #include "analysis/results_dir.hpp"
 #include "analysis/summary.hpp"
+#include "analysis/sweep_sequential.hpp"
 #include "sim/recorder.hpp"
 #include "util/input_error.hpp"
 #include "util/parallel.hpp"
@@ -66,8 +67,8 @@ SweepPlan plan_sweep(const std::string& spec_path, int threads) {
       sim::NullRecorder rec;
       world::World check(plan.scenarios[p], plan.design.seeds.front(), rec);
     } catch (const InputError& e) {
-      errors[p] = spec.file + ": point " + std::to_string(p) + " (" + joined(plan.design.assignments(p)) +
-                  "): " + e.what();
+      errors[p] =
+          spec.file + ": point " + std::to_string(p) + " (" + joined(plan.design.assignments(p)) + "): " + e.what();
     }
   });
   for (const auto& e : errors)
@@ -102,26 +103,30 @@ RunRecord run_point(const SweepPlan& plan, std::size_t run, const std::string& r
 }
 
 namespace {
-// Every run's record from the first directory that has it; empty when any is missing.
-std::vector<RunRecord> collect(const SweepPlan& plan, const std::vector<std::string>& dirs,
-                               std::vector<std::size_t>* missing) {
-  std::vector<RunRecord> runs;
-  for (std::size_t k = 0; k < plan.design.runs(); ++k) {
-    std::optional<RunRecord> r;
+// Every recorded run of the sweep, from the first directory that has it.
+std::vector<std::optional<RunRecord>> load_records(const SweepPlan& plan, const std::vector<std::string>& dirs) {
+  std::vector<std::optional<RunRecord>> records(plan.design.runs());
+  for (std::size_t k = 0; k < records.size(); ++k) {
     for (const auto& d : dirs)
-      if ((r = read_run(d, k, plan.info.identity))) break;
-    if (!r) {
-      missing->push_back(k);
-      continue;
-    }
-    if (r->point != plan.design.point_of(k) || r->seed != plan.design.seed_of(k) ||
-        r->assignments != plan.design.assignments(r->point))
+      if ((records[k] = read_run(d, k, plan.info.identity))) break;
+    const auto& r = records[k];
+    if (r && (r->point != plan.design.point_of(k) || r->seed != plan.design.seed_of(k) ||
+              r->assignments != plan.design.assignments(r->point)))
       throw InputError(run_file(dirs.front(), k) + ": records another point or seed than the spec's run " +
                        std::to_string(k));
-    runs.push_back(std::move(*r));
   }
-  if (!missing->empty()) runs.clear();
-  return runs;
+  return records;
+}
+
+NeededRuns needed(const SweepPlan& plan, const std::vector<std::optional<RunRecord>>& records) {
+  return needed_runs(plan.design, plan.spec.sequential,
+                     [&](std::size_t k) { return records[k] ? &*records[k] : nullptr; });
+}
+
+std::vector<RunRecord> present(const NeededRuns& n, const std::vector<std::optional<RunRecord>>& records) {
+  std::vector<RunRecord> out;
+  for (std::size_t k : n.present) out.push_back(*records[k]);
+  return out;
 }
 }  // namespace
 
@@ -130,27 +135,37 @@ SweepStatus run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
   SweepStatus st;
   st.runs = plan.design.runs();
   open_sweep_dir(dir, plan.info.identity, st.runs, o.fresh);
-  std::vector<std::size_t> todo;
-  for (std::size_t k = o.shard; k < st.runs; k += o.shards) {
-    ++st.in_shard;
-    if (fs::exists(run_file(dir, k))) ++st.already;
-    else todo.push_back(k);
+  // A sequential point decides its next seed from its own results: its runs stay in one shard.
+  auto in_shard = [&](std::size_t k) {
+    return (plan.spec.sequential ? plan.design.point_of(k) : k) % o.shards == o.shard;
+  };
+  auto records = load_records(plan, {dir});
+  for (std::size_t k = 0; k < records.size(); ++k) st.already += records[k] && in_shard(k);
+  st.threads = effective_threads(o.threads, st.runs);
+  // Rounds: run what is needed and missing; a sequential rule may then ask for more.
+  for (;;) {
+    std::vector<std::size_t> todo;
+    for (std::size_t k : needed(plan, records).missing)
+      if (in_shard(k)) todo.push_back(k);
+    if (todo.empty()) break;
+    const std::size_t before = st.ran;
+    parallel_for(
+        todo.size(), o.threads,
+        [&](std::size_t i) {
+          const std::string results = o.keep_runs ? run_results_dir(dir, todo[i]) : "";
+          records[todo[i]] = run_point(plan, todo[i], results);
+          write_run(dir, *records[todo[i]], plan.info.identity);
+        },
+        [&](std::size_t, std::size_t done) {
+          st.ran = before + done;
+          if (o.on_progress) o.on_progress(st.ran, before + todo.size());
+        });
   }
-  st.threads = effective_threads(o.threads, todo.size());
-  parallel_for(
-      todo.size(), o.threads,
-      [&](std::size_t i) {
-        const std::string results = o.keep_runs ? run_results_dir(dir, todo[i]) : "";
-        write_run(dir, run_point(plan, todo[i], results), plan.info.identity);
-      },
-      [&](std::size_t, std::size_t done) {
-        st.ran = done;
-        if (o.on_progress) o.on_progress(done, todo.size());
-      });
-  std::vector<std::size_t> missing;
-  const auto runs = collect(plan, {dir}, &missing);
-  if (missing.empty()) {
-    write_sweep_outputs(dir, plan.design, runs, plan.info);
+  const auto n = needed(plan, records);
+  for (std::size_t k : n.present) st.in_shard += in_shard(k);
+  for (std::size_t k : n.missing) st.in_shard += in_shard(k);
+  if (n.missing.empty()) {
+    write_sweep_outputs(dir, plan.design, present(n, records), plan.info);
     st.complete = true;
   }
   return st;
@@ -165,15 +180,17 @@ void merge_sweep(const SweepPlan& plan, const std::vector<std::string>& dirs, co
                        plan.info.identity.spec_hash + ", fleetsim " + plan.info.identity.version + " (" +
                        plan.info.identity.commit + "))");
   }
-  std::vector<std::size_t> missing;
-  const auto runs = collect(plan, dirs, &missing);
-  if (!missing.empty()) {
+  const auto records = load_records(plan, dirs);
+  const auto n = needed(plan, records);
+  if (!n.missing.empty()) {
     std::string list;
-    for (std::size_t i = 0; i < missing.size() && i < 10; ++i) list += (i ? ", " : "") + std::to_string(missing[i]);
-    throw InputError("--merge: " + std::to_string(missing.size()) + " of " + std::to_string(plan.design.runs()) +
-                     " runs are in none of the directories (runs " + list + (missing.size() > 10 ? ", ..." : "") +
-                     "); run the missing shards first");
+    for (std::size_t i = 0; i < n.missing.size() && i < 10; ++i) list += (i ? ", " : "") + std::to_string(n.missing[i]);
+    throw InputError("--merge: " + std::to_string(n.missing.size()) +
+                     " run(s) of the sweep are in none of the "
+                     "directories (runs " +
+                     list + (n.missing.size() > 10 ? ", ..." : "") + "); run the missing shards first");
   }
+  const auto runs = present(n, records);
   open_sweep_dir(out, plan.info.identity, plan.design.runs(), false);
   for (const auto& r : runs)
     if (!fs::exists(run_file(out, r.run))) write_run(out, r, plan.info.identity);

@@ -30,10 +30,10 @@ struct SweepPlan {
 SweepPlan plan_sweep(const std::string& spec_path, int threads = 0);
 
 struct SweepOptions {
-  int threads = 0;                   // 0: one per hardware thread
+  int threads = 0;                    // 0: one per hardware thread
   std::size_t shard = 0, shards = 1;  // run only runs with index % shards == shard
-  bool fresh = false;                // delete results of another spec or build in the directory
-  bool keep_runs = false;            // also write each run's results directory, DIR/runs/NNNNNN
+  bool fresh = false;                 // delete results of another spec or build in the directory
+  bool keep_runs = false;             // also write each run's results directory, DIR/runs/NNNNNN
   // After each run, under a lock: runs done now and runs to do in this call.
   std::function<void(std::size_t done, std::size_t todo)> on_progress;
 };
@@ -43,7 +43,7 @@ struct SweepStatus {
   std::size_t in_shard = 0;  // this shard's runs (all when not sharded)
   std::size_t already = 0;   // of those, recorded before this call
   std::size_t ran = 0;
-  bool complete = false;     // every run of the sweep recorded and the aggregate written
+  bool complete = false;  // every run of the sweep recorded and the aggregate written
   int threads = 1;
 };
 

@@ -83,8 +83,8 @@ void open_sweep_dir(const std::string& dir, const SweepIdentity& id, std::size_t
     const SweepIdentity old = read_sweep_identity(dir);
     if (!(old == id)) {
       if (!fresh)
-        throw InputError(dir + ": holds results of another sweep (" + describe(old) + "); this one is " +
-                         describe(id) + ". Use --fresh to delete them and start over, or another --out");
+        throw InputError(dir + ": holds results of another sweep (" + describe(old) + "); this one is " + describe(id) +
+                         ". Use --fresh to delete them and start over, or another --out");
       fs::remove_all(root / "points");
       fs::remove_all(root / "runs");
       for (const auto& f : sweep_outputs()) fs::remove(root / f);

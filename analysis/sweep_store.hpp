@@ -24,7 +24,7 @@ SweepIdentity sweep_identity(const std::string& spec_text, const std::string& sc
 struct RunRecord {
   std::size_t run = 0, point = 0;
   std::uint64_t seed = 0;
-  std::vector<std::string> assignments;                   // path=value of each parameter
+  std::vector<std::string> assignments;                 // path=value of each parameter
   std::vector<std::pair<std::string, double>> metrics;  // headline_metrics, in their order
 };
 

@@ -45,8 +45,8 @@ MetricTable metric_table(const std::vector<RunRecord>& runs) {
 std::string cell(double v) { return std::isnan(v) ? "" : number_text(v); }
 
 std::string header_comment(const SweepTableInfo& info) {
-  return "# fleetsim sweep " + info.name + ": fleetsim " + info.identity.version + " (commit " +
-         info.identity.commit + "), spec_hash " + info.identity.spec_hash + "\n";
+  return "# fleetsim sweep " + info.name + ": fleetsim " + info.identity.version + " (commit " + info.identity.commit +
+         "), spec_hash " + info.identity.spec_hash + "\n";
 }
 
 std::string sweep_csv(const SweepDesign& d, const std::vector<RunRecord>& runs, const MetricTable& t,
@@ -56,10 +56,10 @@ std::string sweep_csv(const SweepDesign& d, const std::vector<RunRecord>& runs, 
   for (const auto& p : d.paths) out << ',' << csv_field(p);
   for (const auto& m : t.names) out << ',' << csv_field(m);
   out << '\n';
-  for (std::size_t k = 0; k < runs.size(); ++k) {
-    out << k << ',' << d.point_of(k) << ',' << d.seed_of(k);
-    for (const auto& v : d.points[d.point_of(k)]) out << ',' << csv_field(v);
-    for (const auto& col : t.values) out << ',' << cell(col[k]);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    out << runs[i].run << ',' << runs[i].point << ',' << runs[i].seed;
+    for (const auto& v : d.points[runs[i].point]) out << ',' << csv_field(v);
+    for (const auto& col : t.values) out << ',' << cell(col[i]);
     out << '\n';
   }
   return out.str();
@@ -71,18 +71,24 @@ struct SummaryRow {
   MeanCI ci;
 };
 
-// Per point and metric, over the seeds: the values, or with `baseline` their
-// differences from the baseline point's value at the same seed (paired).
-std::vector<SummaryRow> summary_rows(const SweepDesign& d, const MetricTable& t,
+// Per point and metric, over the seeds it ran: the values, or with `baseline`
+// their differences from the baseline point's value at the same seed (paired;
+// seeds that only one of the two ran are left out).
+std::vector<SummaryRow> summary_rows(const SweepDesign& d, const std::vector<RunRecord>& runs, const MetricTable& t,
                                      std::optional<std::size_t> baseline = std::nullopt) {
-  std::vector<SummaryRow> rows;
   const std::size_t seeds = d.seeds.size();
+  std::vector<std::optional<std::size_t>> at(d.runs());  // run -> its row in `runs`
+  for (std::size_t i = 0; i < runs.size(); ++i) at[runs[i].run] = i;
+  auto value = [&](std::size_t c, std::size_t point, std::size_t s) {
+    const auto i = at[point * seeds + s];
+    return i ? t.values[c][*i] : kMissing;
+  };
+  std::vector<SummaryRow> rows;
   for (std::size_t p = 0; p < d.points.size(); ++p)
     for (std::size_t c = 0; c < t.names.size(); ++c) {
       std::vector<double> x;
       for (std::size_t s = 0; s < seeds; ++s) {
-        const double v = t.values[c][p * seeds + s];
-        const double base = baseline ? t.values[c][*baseline * seeds + s] : 0;
+        const double v = value(c, p, s), base = baseline ? value(c, *baseline, s) : 0;
         if (!std::isnan(v) && !std::isnan(base)) x.push_back(v - base);
       }
       if (!x.empty()) rows.push_back({p, t.names[c], mean_ci95(x)});
@@ -165,17 +171,17 @@ void write_h5(const std::string& path, const SweepDesign& d, const std::vector<R
   f.attribute(f.root(), "scenario", info.scenario_text);
   hid_t g = f.group("/sweep");
   std::vector<std::int64_t> run(runs.size()), point(runs.size()), seed(runs.size());
-  for (std::size_t k = 0; k < runs.size(); ++k) {
-    run[k] = static_cast<std::int64_t>(k);
-    point[k] = static_cast<std::int64_t>(d.point_of(k));
-    seed[k] = static_cast<std::int64_t>(d.seed_of(k));
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    run[i] = static_cast<std::int64_t>(runs[i].run);
+    point[i] = static_cast<std::int64_t>(runs[i].point);
+    seed[i] = static_cast<std::int64_t>(runs[i].seed);
   }
   f.column(g, "run", run);
   f.column(g, "point", point);
   f.column(g, "seed", seed);
   for (std::size_t i = 0; i < d.paths.size(); ++i) {
     std::vector<std::string> v;
-    for (std::size_t k = 0; k < runs.size(); ++k) v.push_back(d.points[d.point_of(k)][i]);
+    for (const auto& r : runs) v.push_back(d.points[r.point][i]);
     parameter_column(f, g, d.paths[i], v);
   }
   for (std::size_t c = 0; c < t.names.size(); ++c) f.column(g, dataset_name(t.names[c]), t.values[c]);
@@ -188,8 +194,8 @@ void write_h5(const std::string& path, const SweepDesign& d, const std::vector<R
 void write_sweep_outputs(const std::string& dir, const SweepDesign& design, const std::vector<RunRecord>& runs,
                          const SweepTableInfo& info) {
   const MetricTable t = metric_table(runs);
-  const auto rows = summary_rows(design, t);
-  const auto paired = design.baseline ? summary_rows(design, t, design.baseline) : std::vector<SummaryRow>{};
+  const auto rows = summary_rows(design, runs, t);
+  const auto paired = design.baseline ? summary_rows(design, runs, t, design.baseline) : std::vector<SummaryRow>{};
   const fs::path root(dir);
   const std::string h5 = (root / "sweep.h5").string(), tmp = h5 + ".partial." + std::to_string(::getpid());
   write_h5(tmp, design, runs, t, rows, paired, info);

@@ -20,8 +20,9 @@ struct SweepTableInfo {
   SweepIdentity identity;
 };
 
-// `runs` holds every run of `design`, in run order. Each file goes to a
-// temporary name first; sweep.csv is renamed into place last.
+// `runs` holds every run of the sweep (all of `design`'s, or those a sequential
+// rule chose), in run order. Each file goes to a temporary name first;
+// sweep.csv is renamed into place last.
 void write_sweep_outputs(const std::string& dir, const SweepDesign& design, const std::vector<RunRecord>& runs,
                          const SweepTableInfo& info);
 

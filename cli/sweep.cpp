@@ -58,7 +58,8 @@ int cmd_sweep(const SweepArgs& a) {
   const auto& d = plan.design;
   if (a.dry_run) {
     std::cout << "fleetsim sweep: " << plan.spec.name << ": " << d.points.size() << " point(s) x " << d.seeds.size()
-              << " seed(s) = " << d.runs() << " runs; spec hash " << plan.info.identity.spec_hash << "\n  seeds";
+              << " seed(s) = " << (plan.spec.sequential ? "up to " : "") << d.runs() << " runs; spec hash "
+              << plan.info.identity.spec_hash << "\n  seeds";
     for (auto s : d.seeds) std::cout << ' ' << s;
     std::cout << "\n";
     for (std::size_t p = 0; p < d.points.size(); ++p) {
@@ -71,9 +72,9 @@ int cmd_sweep(const SweepArgs& a) {
   if (!a.merge.empty()) {
     analysis::merge_sweep(plan, a.merge, out);
     if (!a.quiet)
-      std::cout << "fleetsim sweep: " << plan.spec.name << ": merged " << d.runs() << " runs from "
-                << a.merge.size() << " director" << (a.merge.size() == 1 ? "y" : "ies") << "\n  results     " << out
-                << "/ (" << outputs(plan) << ")\n";
+      std::cout << "fleetsim sweep: " << plan.spec.name << ": merged " << d.runs() << " runs from " << a.merge.size()
+                << " director" << (a.merge.size() == 1 ? "y" : "ies") << "\n  results     " << out << "/ ("
+                << outputs(plan) << ")\n";
     return 0;
   }
   o.threads = a.threads;
@@ -88,10 +89,11 @@ int cmd_sweep(const SweepArgs& a) {
   char t[128];
   std::snprintf(t, sizeof t, "%.1f s on %d thread%s", seconds, st.threads, st.threads == 1 ? "" : "s");
   std::cout << "fleetsim sweep: " << plan.spec.name << ": " << d.points.size() << " point(s) x " << d.seeds.size()
-            << " seed(s) = " << d.runs() << " runs";
+            << " seed(s) = " << (plan.spec.sequential ? "up to " : "") << d.runs() << " runs";
   if (o.shards > 1) std::cout << "; shard " << o.shard << "/" << o.shards << ": " << st.in_shard << " runs";
   std::cout << "\n  ran         " << st.ran << " (" << st.already << " recorded before), " << t << "\n";
-  if (st.complete) std::cout << "  results     " << out << "/ (" << outputs(plan) << ")\n";
+  if (st.complete)
+    std::cout << "  results     " << out << "/ (" << outputs(plan) << ")\n";
   else
     std::cout << "  results     " << out << "/points/ (incomplete: " << st.runs - st.in_shard
               << " runs belong to other shards; join them with --merge)\n";

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -86,6 +87,26 @@ void parse_baseline(const Fields& top, SweepSpec* s) {
   }
 }
 
+// sequential: {metric: NAME, half_width: X | relative: R, min_seeds: N}
+void parse_sequential(const Fields& top, SweepSpec* s) {
+  Fields q(top.node("sequential"), top.file(), "sequential", {"metric", "half_width", "relative", "min_seeds"});
+  SweepSequential r;
+  r.metric = q.str("metric");
+  if (q.has("half_width") == q.has("relative"))
+    q.fail(q.has("relative") ? "relative" : "half_width",
+           "half_width: (in the metric's unit) or relative:, one of the two");
+  const double inf = std::numeric_limits<double>::infinity();
+  if (q.has("half_width"))
+    r.half_width = q.number("half_width", 1e-300, inf);
+  else
+    r.relative = q.number("relative", 1e-300, inf);
+  const std::size_t seeds = s->seed_count ? s->seed_count : s->seeds.size();
+  if (seeds < 2) top.fail("seeds", "at least 2 seeds with sequential: (the most a point may run)");
+  r.min_seeds = static_cast<std::size_t>(q.integer("min_seeds", 2, static_cast<std::int64_t>(seeds),
+                                                   std::min<std::int64_t>(3, static_cast<std::int64_t>(seeds))));
+  s->sequential = r;
+}
+
 }  // namespace
 
 SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& file) {
@@ -96,14 +117,16 @@ SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& file
     throw InputError(where(file, e.mark.line + 1, "") + ": not valid YAML: " + e.msg);
   }
   if (!root.IsDefined() || root.IsNull()) throw InputError(file + ": the sweep spec is empty");
-  Fields f(root, file, "", {"name", "scenario", "set", "design", "samples", "seed", "parameters", "baseline", "seeds"});
+  Fields f(root, file, "",
+           {"name", "scenario", "set", "design", "samples", "seed", "parameters", "baseline", "sequential", "seeds"});
   SweepSpec s;
   s.file = file;
   s.text = yaml_text;
   s.name = f.str("name", fs::path(file).stem().string());
   const std::string scenario = f.str("scenario");
   const fs::path base = fs::path(file).parent_path();
-  s.scenario_path = fs::path(scenario).is_absolute() || base.empty() ? scenario : (base / scenario).lexically_normal().string();
+  s.scenario_path =
+      fs::path(scenario).is_absolute() || base.empty() ? scenario : (base / scenario).lexically_normal().string();
   if (f.has("set")) {
     YAML::Node set = f.node("set");
     if (!set.IsSequence()) f.fail("set", "a list of path=value overrides");
@@ -114,7 +137,9 @@ SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& file
     }
   }
   const std::string design = f.one_of("design", {"grid", "random", "lhs"}, "grid");
-  s.design = design == "grid" ? SweepDesignKind::grid : design == "random" ? SweepDesignKind::random : SweepDesignKind::lhs;
+  s.design = design == "grid"     ? SweepDesignKind::grid
+             : design == "random" ? SweepDesignKind::random
+                                  : SweepDesignKind::lhs;
   if (s.design == SweepDesignKind::grid) {
     if (f.has("samples")) f.fail("samples", "no samples: with design: grid (every combination runs)");
     if (f.has("seed")) f.fail("seed", "no seed: with design: grid (nothing is drawn; list run seeds under seeds:)");
@@ -151,6 +176,7 @@ SweepSpec parse_sweep_spec(const std::string& yaml_text, const std::string& file
   } else {
     s.seed_count = static_cast<std::size_t>(f.integer("seeds", 1, 100000));
   }
+  if (f.has("sequential")) parse_sequential(f, &s);
   return s;
 }
 

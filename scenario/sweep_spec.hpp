@@ -22,11 +22,20 @@ struct SweepParameter {
   std::string where;  // "spec.yaml:12: parameters[1]", for messages about its values
 };
 
+// Sequential seeding: each point runs seeds in order until the Student-t 95%
+// half-width of `metric` over its seeds is at most `half_width` (absolute) or
+// `relative` x |mean|, with at least `min_seeds` and at most all listed seeds.
+struct SweepSequential {
+  std::string metric;
+  double half_width = 0, relative = 0;  // one of the two is > 0
+  std::size_t min_seeds = 3;
+};
+
 struct SweepSpec {
-  std::string file;           // the spec's path
-  std::string text;           // its content, as read
-  std::string name;           // name:, default the file's stem
-  std::string scenario_path;  // resolved against the spec's folder
+  std::string file;               // the spec's path
+  std::string text;               // its content, as read
+  std::string name;               // name:, default the file's stem
+  std::string scenario_path;      // resolved against the spec's folder
   std::vector<std::string> sets;  // overrides applied to every point, path=value
   SweepDesignKind design = SweepDesignKind::grid;
   std::size_t samples = 0;        // random and lhs: points drawn
@@ -35,6 +44,7 @@ struct SweepSpec {
   // Grid only, optional: the point other points are compared with, seed by seed
   // (paired differences), as one value text per parameter; empty: none.
   std::vector<std::string> baseline;
+  std::optional<SweepSequential> sequential;
   std::vector<std::uint64_t> seeds;  // listed seeds, or empty with seed_count
   std::size_t seed_count = 0;        // seeds: N -> the scenario's seed, seed+1, ..., seed+N-1
   std::string seeds_where;           // for messages about the seeds

@@ -78,11 +78,12 @@ TEST(SweepDesign, LatinHypercubeHitsEachStratumOncePerDimension) {
 }
 
 TEST(SweepDesign, LhsOverRangesKeepsStrataAndIsSeeded) {
-  const std::string text = "scenario: s.yaml\ndesign: lhs\nsamples: 20\nseed: 11\n"
-                           "parameters:\n"
-                           "  - {path: a, range: [0, 100]}\n"
-                           "  - {path: b, range: [-1, 1]}\n"
-                           "seeds: 1\n";
+  const std::string text =
+      "scenario: s.yaml\ndesign: lhs\nsamples: 20\nseed: 11\n"
+      "parameters:\n"
+      "  - {path: a, range: [0, 100]}\n"
+      "  - {path: b, range: [-1, 1]}\n"
+      "seeds: 1\n";
   auto d = analysis::make_design(spec(text), 1);
   ASSERT_EQ(d.points.size(), 20u);
   std::set<int> a, b;
@@ -99,10 +100,12 @@ TEST(SweepDesign, LhsOverRangesKeepsStrataAndIsSeeded) {
 }
 
 TEST(SweepDesign, AddingAParameterKeepsTheOthersDraws) {
-  const std::string one = "scenario: s.yaml\ndesign: random\nsamples: 8\n"
-                          "parameters:\n  - {path: a, range: [0, 1]}\nseeds: 1\n";
-  const std::string two = "scenario: s.yaml\ndesign: random\nsamples: 8\n"
-                          "parameters:\n  - {path: z, range: [0, 1]}\n  - {path: a, range: [0, 1]}\nseeds: 1\n";
+  const std::string one =
+      "scenario: s.yaml\ndesign: random\nsamples: 8\n"
+      "parameters:\n  - {path: a, range: [0, 1]}\nseeds: 1\n";
+  const std::string two =
+      "scenario: s.yaml\ndesign: random\nsamples: 8\n"
+      "parameters:\n  - {path: z, range: [0, 1]}\n  - {path: a, range: [0, 1]}\nseeds: 1\n";
   auto d1 = analysis::make_design(spec(one), 1), d2 = analysis::make_design(spec(two), 1);
   for (std::size_t p = 0; p < 8; ++p) EXPECT_EQ(d1.points[p][0], d2.points[p][1]);
 }

@@ -61,8 +61,7 @@ TEST_F(SweepRun, WritesTheAggregateWithEveryRun) {
   EXPECT_EQ(h5.strings("/sweep/scheduler.placement"),
             (std::vector<std::string>{"first-fit", "first-fit", "first-fit", "first-fit", "first-fit", "first-fit",
                                       "spread", "spread", "spread", "spread", "spread", "spread"}));
-  EXPECT_EQ(h5.doubles("/sweep/cluster.pools[0].count"),
-            (std::vector<double>{1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2}));
+  EXPECT_EQ(h5.doubles("/sweep/cluster.pools[0].count"), (std::vector<double>{1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2}));
   EXPECT_EQ(h5.doubles("/sweep/jobs_succeeded"), std::vector<double>(12, 12.0));
   EXPECT_EQ(h5.length("/summary/mean"), h5.length("/summary/metric"));
   const auto plan0 = analysis::plan_sweep(path("spec.yaml"));

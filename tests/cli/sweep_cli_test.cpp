@@ -102,8 +102,9 @@ TEST_F(SweepCli, DryRunPrintsThePointsAndRunsNothing) {
 }
 
 TEST_F(SweepCli, BadInputExitsTwoWithTheSpecsLine) {
-  write("bad.yaml", "scenario: tiny.yaml\nparameters:\n  - {path: scheduler.placement, values: [spread]}\nseeds: 1\n"
-                    "desing: grid\n");
+  write("bad.yaml",
+        "scenario: tiny.yaml\nparameters:\n  - {path: scheduler.placement, values: [spread]}\nseeds: 1\n"
+        "desing: grid\n");
   auto r = fleetsim("sweep " + q("bad.yaml"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("bad.yaml:5: desing: unknown key (did you mean 'design'?)"), std::string::npos) << r.output;
