@@ -75,6 +75,8 @@ bool Cluster::fits_shared(const Node& n, const PodSpec& p) const {
                          [&](const MigDevice& d) { return mig_wanted(d, p, s.mig.strategy); }) >= want;
   }
   if (!p.mig_profile.empty() || !meets_gpu_constraints(p, *n.type)) return false;
+  // The MPS device plugin rejects a container asking for more than one replica.
+  if (s.mode == SharingMode::mps && g > 1) return false;
   if (s.mode == SharingMode::fractional && p.gpus == 0) {
     return std::any_of(n.shared.begin(), n.shared.end(),
                        [&](const SharedGpu& x) { return x.milli_used + p.gpu_milli <= 1000; });

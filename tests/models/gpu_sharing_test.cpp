@@ -178,3 +178,70 @@ TEST(SharedCluster, MigMixedAdvertisesProfilesNotWholeGpus) {
 
 }  // namespace
 }  // namespace fleetsim::models
+
+namespace fleetsim::models {
+namespace {
+
+// SEMANTICS.md G4.4: time-slicing replicas=4 on a node with 2 GPUs offers 8;
+// three busy pods on one GPU each get about a third of it.
+TEST(SharingGold, G4_4_TimeSlicingReplicasAndEqualShares) {
+  InstanceType t = a10g_x4();
+  t.gpus = 2;
+  Cluster c;
+  NodePool pool;
+  pool.name = "ts";
+  pool.type = &t;
+  pool.sharing = time_slicing(4, 0.0);
+  const NodeId id = c.add_node(c.add_pool(pool), 0);
+  for (std::uint32_t j = 0; j < 8; ++j) {
+    ASSERT_TRUE(c.fits(c.node(id), pod(1)));
+    c.bind(id, {j, 0}, pod(1), 0, 0);
+  }
+  EXPECT_FALSE(c.fits(c.node(id), pod(1)));
+  // Pods 0, 2, 4, 6 are on GPU 0 (replicas spread); start three of them.
+  for (std::uint32_t j : {0u, 2u, 4u}) ASSERT_TRUE(c.start_pod(id, {j, 0}, pod(1)));
+  for (std::uint32_t j : {0u, 2u, 4u}) EXPECT_DOUBLE_EQ(c.sharing_rate(id, {j, 0}), 1.0 / 3);
+}
+
+// SEMANTICS.md G4.5: single strategy, 8 x A100-40GB all 1g.5gb: 56 pods asking
+// for nvidia.com/gpu: 1 fit, the 57th does not.
+TEST(SharingGold, G4_5_SingleStrategyAdvertises56) {
+  InstanceType t = a10g_x4();
+  t.name = "p4d.24xlarge";
+  t.gpu_model = "A100";
+  t.gpus = 8;
+  t.gpu_memory_gib = 40;
+  t.vcpu = 96;
+  t.memory_gib = 1152;
+  Cluster c;
+  NodePool pool;
+  pool.name = "mig";
+  pool.type = &t;
+  pool.sharing.mode = SharingMode::mig;
+  pool.sharing.mig = parse_mig_spec("single", std::vector<std::string>(7, "1g.5gb"), t);
+  const NodeId id = c.add_node(c.add_pool(pool), 0, 110);
+  for (std::uint32_t j = 0; j < 56; ++j) {
+    PodSpec p = pod(1);
+    p.cpu_milli = 100;
+    ASSERT_TRUE(c.fits(c.node(id), p)) << j;
+    c.bind(id, {j, 0}, p, 0, 0);
+  }
+  EXPECT_FALSE(c.fits(c.node(id), pod(1)));
+  EXPECT_EQ(c.gpus_allocated(), 8);
+}
+
+TEST(SharingGold, MpsRejectsMoreThanOneReplicaPerPod) {
+  InstanceType t = a10g_x4();
+  Cluster c;
+  NodePool pool;
+  pool.name = "mps";
+  pool.type = &t;
+  pool.sharing.mode = SharingMode::mps;
+  pool.sharing.replicas = 4;
+  const NodeId id = c.add_node(c.add_pool(pool), 0);
+  EXPECT_TRUE(c.fits(c.node(id), pod(1)));
+  EXPECT_FALSE(c.fits(c.node(id), pod(2)));
+}
+
+}  // namespace
+}  // namespace fleetsim::models
