@@ -142,7 +142,7 @@ TEST(SharedCluster, FractionalTakesTheTightestGpuThatFits) {
   EXPECT_FALSE(c.fits(c.node(id), pod(0, 701)));
 }
 
-TEST(SharedCluster, MigMixedAdvertisesProfilesNotWholeGpus) {
+InstanceType a100_x8() {
   InstanceType t = a10g_x4();
   t.name = "p4d.24xlarge";
   t.gpu_model = "A100";
@@ -150,13 +150,24 @@ TEST(SharedCluster, MigMixedAdvertisesProfilesNotWholeGpus) {
   t.gpu_memory_gib = 40;
   t.vcpu = 96;
   t.memory_gib = 1152;
-  Cluster c;
+  return t;
+}
+
+// One node of `t` whose GPUs all have `layout` under `strategy`.
+NodeId add_mig_node(Cluster& c, const InstanceType& t, const std::string& strategy,
+                    const std::vector<std::string>& layout) {
   NodePool pool;
   pool.name = "mig";
   pool.type = &t;
   pool.sharing.mode = SharingMode::mig;
-  pool.sharing.mig = parse_mig_spec("mixed", {"3g.20gb", "2g.10gb", "1g.5gb", "1g.5gb"}, t);
-  const NodeId id = c.add_node(c.add_pool(pool), 0);
+  pool.sharing.mig = parse_mig_spec(strategy, layout, t);
+  return c.add_node(c.add_pool(pool), 0);
+}
+
+TEST(SharedCluster, MigMixedAdvertisesProfilesNotWholeGpus) {
+  const InstanceType t = a100_x8();
+  Cluster c;
+  const NodeId id = add_mig_node(c, t, "mixed", {"3g.20gb", "2g.10gb", "1g.5gb", "1g.5gb"});
   EXPECT_EQ(c.node(id).mig.size(), 32u);
   PodSpec small = pod(0);
   small.mig_profile = "1g.5gb";
@@ -206,20 +217,9 @@ TEST(SharingGold, G4_4_TimeSlicingReplicasAndEqualShares) {
 // SEMANTICS.md G4.5: single strategy, 8 x A100-40GB all 1g.5gb: 56 pods asking
 // for nvidia.com/gpu: 1 fit, the 57th does not.
 TEST(SharingGold, G4_5_SingleStrategyAdvertises56) {
-  InstanceType t = a10g_x4();
-  t.name = "p4d.24xlarge";
-  t.gpu_model = "A100";
-  t.gpus = 8;
-  t.gpu_memory_gib = 40;
-  t.vcpu = 96;
-  t.memory_gib = 1152;
+  const InstanceType t = a100_x8();
   Cluster c;
-  NodePool pool;
-  pool.name = "mig";
-  pool.type = &t;
-  pool.sharing.mode = SharingMode::mig;
-  pool.sharing.mig = parse_mig_spec("single", std::vector<std::string>(7, "1g.5gb"), t);
-  const NodeId id = c.add_node(c.add_pool(pool), 0, 110);
+  const NodeId id = add_mig_node(c, t, "single", std::vector<std::string>(7, "1g.5gb"));
   for (std::uint32_t j = 0; j < 56; ++j) {
     PodSpec p = pod(1);
     p.cpu_milli = 100;
