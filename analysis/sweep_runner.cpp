@@ -9,6 +9,7 @@
 #include "sim/recorder.hpp"
 #include "util/input_error.hpp"
 #include "util/parallel.hpp"
+#include "util/suggest.hpp"
 #include "world/world.hpp"
 
 namespace fleetsim::analysis {
@@ -123,6 +124,25 @@ NeededRuns needed(const SweepPlan& plan, const std::vector<std::optional<RunReco
                      [&](std::size_t k) { return records[k] ? &*records[k] : nullptr; });
 }
 
+// A sequential metric that no run has (a typo) would run every point to its
+// last seed: refuse it once a run exists to compare with.
+void check_sequential_metric(const SweepPlan& plan, const std::vector<std::optional<RunRecord>>& records) {
+  if (!plan.spec.sequential) return;
+  const RunRecord* any = nullptr;
+  for (const auto& r : records) {
+    if (!r) continue;
+    any = &*r;
+    for (const auto& m : r->metrics)
+      if (m.first == plan.spec.sequential->metric) return;
+  }
+  if (!any) return;
+  std::vector<std::string> names;
+  for (const auto& m : any->metrics) names.push_back(m.first);
+  throw InputError(plan.spec.sequential->where + ": expected a metric of the runs" +
+                   did_you_mean(plan.spec.sequential->metric, names) + " (" + join(names, ", ") + "), got '" +
+                   plan.spec.sequential->metric + "'");
+}
+
 std::vector<RunRecord> present(const NeededRuns& n, const std::vector<std::optional<RunRecord>>& records) {
   std::vector<RunRecord> out;
   for (std::size_t k : n.present) out.push_back(*records[k]);
@@ -148,6 +168,7 @@ SweepStatus run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
     for (std::size_t k : needed(plan, records).missing)
       if (in_shard(k)) todo.push_back(k);
     if (todo.empty()) break;
+    check_sequential_metric(plan, records);
     const std::size_t before = st.ran;
     parallel_for(
         todo.size(), o.threads,
@@ -161,6 +182,7 @@ SweepStatus run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
           if (o.on_progress) o.on_progress(st.ran, before + todo.size());
         });
   }
+  check_sequential_metric(plan, records);
   const auto n = needed(plan, records);
   for (std::size_t k : n.present) st.in_shard += in_shard(k);
   for (std::size_t k : n.missing) st.in_shard += in_shard(k);

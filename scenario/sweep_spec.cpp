@@ -92,6 +92,7 @@ void parse_sequential(const Fields& top, SweepSpec* s) {
   Fields q(top.node("sequential"), top.file(), "sequential", {"metric", "half_width", "relative", "min_seeds"});
   SweepSequential r;
   r.metric = q.str("metric");
+  r.where = where(top.file(), line_of(q.node("metric")), q.field("metric"));
   if (q.has("half_width") == q.has("relative"))
     q.fail(q.has("relative") ? "relative" : "half_width",
            "half_width: (in the metric's unit) or relative:, one of the two");

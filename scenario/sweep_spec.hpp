@@ -29,6 +29,7 @@ struct SweepSequential {
   std::string metric;
   double half_width = 0, relative = 0;  // one of the two is > 0
   std::size_t min_seeds = 3;
+  std::string where;  // "spec.yaml:9: sequential.metric", for messages
 };
 
 struct SweepSpec {

@@ -9,6 +9,7 @@
 #include "analysis/sweep_runner.hpp"
 #include "analysis/sweep_sequential.hpp"
 #include "tests/analysis/sweep_fixture.hpp"
+#include "util/input_error.hpp"
 
 namespace fleetsim {
 namespace {
@@ -113,6 +114,26 @@ TEST_F(SweepSequentialRun, SameBytesForThreadsResumeAndShards) {
   run("s1", 2, 1, 2);
   analysis::merge_sweep(analysis::plan_sweep(path("spec.yaml")), {path("s0"), path("s1")}, path("merged"));
   expect_same("one", "merged");
+}
+
+TEST_F(SweepSequentialRun, RefusesAMetricTheRunsDoNotHave) {
+  write("spec.yaml",
+        "scenario: tiny.yaml\n"
+        "parameters:\n  - {path: scheduler.placement, values: [first-fit, spread]}\n"
+        "sequential: {metric: wait_mean, half_width: 1000}\n"
+        "seeds: 12\n");
+  try {
+    run("out", 2);
+    FAIL() << "ran with an unknown metric";
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(m.rfind(path("spec.yaml") + ":4: sequential.metric: expected a metric of the runs (did you mean "
+                                          "'wait_mean_s'?) (cost_usd, ",
+                      0),
+              0u)
+        << m;
+  }
+  EXPECT_FALSE(fs::exists(path("out/sweep.csv")));
 }
 
 }  // namespace
