@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analysis/summary.hpp"
+#include "models/serving/queueing.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/recorder.hpp"
 #include "world/world.hpp"
@@ -20,19 +21,9 @@
 namespace fleetsim {
 namespace {
 
-// Erlang C: the probability that an arrival waits in M/M/c with offered load
-// a = lambda/mu Erlangs (a < c).
-//   C = (a^c/c!)(c/(c-a)) / (sum_{k<c} a^k/k! + (a^c/c!)(c/(c-a)))
-double erlang_c(int c, double a) {
-  double term = 1.0;  // a^k/k!
-  double sum = 0.0;
-  for (int k = 0; k < c; ++k) {
-    sum += term;
-    term *= a / (k + 1);
-  }
-  const double top = term * c / (c - a);  // term is now a^c/c!
-  return top / (sum + top);
-}
+// Erlang C (the probability that an arrival waits in M/M/c) lives with the
+// serving models, which use it for pooled replicas.
+using models::serving::erlang_c;
 
 struct BatchMeans {
   double mean = 0, half_width = 0;
