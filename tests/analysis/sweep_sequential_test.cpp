@@ -17,7 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(SeedsNeeded, StopsWhenTheIntervalIsNarrowEnough) {
-  scenario::SweepSequential rule{"m", 1.0, 0, 3};
+  scenario::SweepSequential rule;
+  rule.metric = "m";
+  rule.half_width = 1.0;
   using V = std::vector<double>;
   EXPECT_EQ(analysis::seeds_needed(rule, 10, V{}), 3u);
   EXPECT_EQ(analysis::seeds_needed(rule, 10, V{5, 5}), 3u);
@@ -27,7 +29,9 @@ TEST(SeedsNeeded, StopsWhenTheIntervalIsNarrowEnough) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(analysis::seeds_needed(rule, 10, V{nan, 5, 5}), 3u);  // runs without the metric are left out
   // Relative: half-width 2.48 (t(2) x 1 / sqrt 3) against 5% of 100.
-  scenario::SweepSequential relative{"m", 0, 0.05, 3};
+  scenario::SweepSequential relative;
+  relative.metric = "m";
+  relative.relative = 0.05;
   EXPECT_EQ(analysis::seeds_needed(relative, 10, V{100, 101, 99}), 3u);
   relative.relative = 0.02;
   EXPECT_EQ(analysis::seeds_needed(relative, 10, V{100, 101, 99}), 4u);
@@ -82,7 +86,9 @@ TEST_F(SweepSequentialRun, EachPointStopsWhereTheRuleSays) {
     total += w.size();
     ASSERT_GE(w.size(), 3u) << "point " << p;
     const auto ci = [&](std::size_t n) { return analysis::mean_ci95({w.begin(), w.begin() + n}).half_width; };
-    if (w.size() < 12) EXPECT_LE(ci(w.size()), 1000) << "point " << p;
+    if (w.size() < 12) {
+      EXPECT_LE(ci(w.size()), 1000) << "point " << p;
+    }
     for (std::size_t n = 3; n < w.size(); ++n) EXPECT_GT(ci(n), 1000) << "point " << p << " stopped late at " << n;
   }
   EXPECT_EQ(st.ran, total);
