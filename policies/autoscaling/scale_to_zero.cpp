@@ -9,7 +9,10 @@
 //   the service goes to 0 at the next poll;
 // - otherwise the managed HPA (default behaviour, sync 15 s) sizes the service
 //   to ceil(rate / target) (an AverageValue external metric), min 1.
-// A service never seen active counts from the first call. Requests that arrive
+// A service never seen active goes to zero once initial_cooldown_period (KEDA's
+// initialCooldownPeriod, default 0) has passed since its creation, the first
+// call (KEDA compares with the creation time, which precedes the first
+// reconcile, so here the comparison is not strict). Requests that arrive
 // at zero replicas wait for the next poll and then the cold start, as with
 // KEDA's Prometheus-style triggers (its HTTP add-on activates on the request).
 #include <algorithm>
@@ -26,6 +29,7 @@ class ScaleToZero final : public Autoscaler {
       : min_(static_cast<int>(p.integer("min_replicas"))),
         polling_(p.duration("polling_interval")),
         cooldown_(p.duration("cooldown_period")),
+        initial_cooldown_(p.duration("initial_cooldown_period")),
         activation_(p.number("activation_threshold")),
         target_(p.number("target")),
         hpa_(hpa_config(p)) {}
@@ -33,7 +37,7 @@ class ScaleToZero final : public Autoscaler {
   sim::SimTime period() const override { return hpa_.period(); }
 
   int desired(const AutoscalerView& v) override {
-    if (!last_active_) last_active_ = v.now;  // the cooldown counts from the first call
+    if (!created_) created_ = v.now;
     const bool poll = !next_poll_ || v.now >= *next_poll_;
     bool active = false;
     if (poll) {
@@ -42,7 +46,8 @@ class ScaleToZero final : public Autoscaler {
       if (active) last_active_ = v.now;
     }
     if (v.current_replicas == 0) return active ? std::max(1, min_) : 0;
-    if (poll && min_ == 0 && *last_active_ + cooldown_ < v.now) return 0;
+    const bool cooled = last_active_ ? *last_active_ + cooldown_ < v.now : *created_ + initial_cooldown_ <= v.now;
+    if (poll && min_ == 0 && cooled) return 0;
     AutoscalerView hv = v;
     hv.metrics = {{"requests_per_s", MetricTarget::external_total, target_, {}, v.arrival_rate}};
     return hpa_.desired(hv);
@@ -57,10 +62,10 @@ class ScaleToZero final : public Autoscaler {
   }
 
   int min_;
-  sim::SimTime polling_, cooldown_;
+  sim::SimTime polling_, cooldown_, initial_cooldown_;
   double activation_, target_;
   Hpa hpa_;
-  std::optional<sim::SimTime> last_active_, next_poll_;
+  std::optional<sim::SimTime> created_, last_active_, next_poll_;
 };
 
 const bool registered = AutoscalerRegistry::instance().add(
@@ -71,6 +76,8 @@ const bool registered = AutoscalerRegistry::instance().add(
       {"max_replicas", ParamKind::integer, "100", "maxReplicaCount", 1},
       {"polling_interval", ParamKind::duration, "30s", "pollingInterval: how often the trigger is read"},
       {"cooldown_period", ParamKind::duration, "300s", "cooldownPeriod: idle time before scaling to zero"},
+      {"initial_cooldown_period", ParamKind::duration, "0s",
+       "initialCooldownPeriod: before a service never active goes to zero"},
       {"activation_threshold", ParamKind::number, "0", "activationThreshold in requests/s", 0},
       {"target", ParamKind::number, "10", "requests/s per replica the HPA aims for (AverageValue)", 0}},
      [](const Params& p) { return std::make_unique<ScaleToZero>(p); }});
