@@ -20,7 +20,9 @@
 //   per-replica queueing models (queueing.hpp), applied to the served rate.
 //   Near capacity and in overload the fluid is the right first-order picture.
 // - Conservation holds by construction: arrived = served + dropped + timed_out +
-//   (queued_end - queued_start), up to floating-point rounding (relative 1e-12).
+//   (queued_end - queued_start), up to floating-point rounding.
+// Cost: a few phases per call, each linear in the number of cohorts queued (one
+// per distinct arrival rate still waiting), so short queues cost next to nothing.
 #include <deque>
 #include <limits>
 #include <span>

@@ -10,6 +10,7 @@
 //
 // Times are in seconds and rates in requests per second: these models feed the
 // world's accounting, they do not schedule events.
+#include <cmath>
 #include <limits>
 
 namespace fleetsim::models::serving {
@@ -70,11 +71,22 @@ class MD1 {
   double tail_rate_ = 0, tail_const_ = 0;  // P(W > t) ~ tail_const exp(-tail_rate t)
 };
 
-// Smallest t >= 0 with cdf(t) >= p, by bracketing and bisection to a relative
-// width of 1e-12 (cdf non-decreasing, tending to 1). Shared by the models above.
+// Smallest t >= 0 with cdf(t) >= p (p < 1), by bracketing from `scale` and
+// bisection to a relative width of 1e-12; cdf non-decreasing and tending to 1.
+// Shared by the models above.
 template <class Cdf>
-double quantile_by_bisection(const Cdf& cdf, double p, double scale);
+double quantile_by_bisection(const Cdf& cdf, double p, double scale) {
+  if (cdf(0.0) >= p) return 0.0;
+  double lo = 0.0, hi = scale > 0 ? scale : 1.0;
+  while (cdf(hi) < p) {  // the distributions here have exponential tails: this ends
+    lo = hi;
+    hi *= 2;
+  }
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (cdf(mid) >= p ? hi : lo) = mid;
+  }
+  return hi;
+}
 
 }  // namespace fleetsim::models::serving
-
-#include "models/serving/quantile.ipp"
