@@ -12,7 +12,10 @@
 #include "analysis/summary.hpp"
 #include "analysis/terminal_summary.hpp"
 #include "cli/sweep.hpp"
+#include "policies/autoscaling/autoscaler.hpp"
+#include "policies/partitioning/mig_partitioner.hpp"
 #include "policies/placement/placement_policy.hpp"
+#include "policies/provisioning/provisioner.hpp"
 #include "policies/queueing/queue_policy.hpp"
 #include "policies/sharing/sharing_policy.hpp"
 #include "scenario/scenario.hpp"
@@ -280,7 +283,10 @@ int main(int argc, char** argv) {
     if (*list) {
       list_registry<policies::QueuePolicy>("queue");
       list_registry<policies::PlacementPolicy>("placement");
+      list_registry<policies::Provisioner>("provisioning");
+      list_registry<policies::MigPartitioner>("MIG partitioning (mig_partitioning)");
       list_registry<policies::SharingPolicy>("GPU-sharing (fleetsim fgd)");
+      list_registry<policies::Autoscaler>("service autoscaling (not yet used by runs; docs/serving.md)");
       return 0;
     }
   } catch (const InputError& e) {

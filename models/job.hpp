@@ -23,7 +23,7 @@ struct PodSpec {
   std::int32_t gpu_milli = 0;        // fraction of one GPU (Alibaba gpu_milli); 0 = whole GPUs
   std::int64_t gpu_memory_mib = 0;   // 0 = unspecified
   std::string gpu_model;             // "" = any model; "A|B" = either
-  std::string mig_profile;           // "1g.10gb": asks for nvidia.com/mig-1g.10gb (mixed strategy)
+  std::string mig_profile{};         // "1g.10gb": asks for nvidia.com/mig-1g.10gb (mixed strategy)
   Resources request() const { return Resources{cpu_milli, memory_mib, gpus}; }
   // GPUs it asks a device for: a fractional or MIG pod asks for one (a whole GPU
   // on a pool that does not share, a replica, share or instance on one that does).

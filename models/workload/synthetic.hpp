@@ -30,7 +30,7 @@ struct SyntheticShape {
   std::int64_t gpu_memory_mib = 0;  // 0 = unspecified
   std::string gpu_model;            // "" = any; "A|B" = either
   std::int32_t gpu_milli = 0;       // a share of one GPU (fractional sharing); 0 = none
-  std::string mig_profile;          // one MIG instance ("1g.10gb"); "" = none
+  std::string mig_profile{};        // one MIG instance ("1g.10gb"); "" = none
 };
 
 struct SyntheticTeam {
