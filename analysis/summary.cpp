@@ -155,7 +155,7 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
           {"spot_interruptions", static_cast<double>(s.interruptions)},
           {"node_hours", s.node_hours},
           {"simulated_h", s.simulated_s / 3600}};
-  // Only where elastic jobs ran (nothing else fails or restarts), so that other
+  // Only where elastic jobs ran (shared GPUs report jobs_failed below), so that other
   // scenarios' tables stay as they were.
   if (s.elastic_jobs > 0) {
     m.emplace_back("jobs_failed", static_cast<double>(s.jobs_failed));

@@ -27,7 +27,7 @@ struct Summary {
   // Jobs
   std::size_t jobs_total = 0, jobs_arrived = 0, jobs_succeeded = 0, jobs_running = 0, jobs_queued = 0;
   std::size_t jobs_not_arrived = 0;
-  std::size_t jobs_failed = 0;  // elastic jobs out of restarts
+  std::size_t jobs_failed = 0;  // elastic jobs out of restarts, jobs past backoffLimit (GPU out of memory)
   // Elastic jobs: how many, restarts after losing members, restarts to grow back.
   std::size_t elastic_jobs = 0;
   std::uint64_t elastic_restarts = 0, elastic_rescales = 0;

@@ -223,7 +223,8 @@ void check_invariants(const Outcome& o, const Generated& gen) {
         }
         break;
       case JobStatus::failed:
-        // Only an elastic job out of restarts fails.
+        // Only an elastic job out of restarts fails (no pool here shares GPUs, so
+        // nothing fails out of GPU memory).
         EXPECT_TRUE(j.elastic.has_value());
         if (j.elastic) {
           EXPECT_EQ(rec.restarts, j.elastic->max_restarts);
