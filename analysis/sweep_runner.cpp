@@ -1,6 +1,7 @@
 #include "analysis/sweep_runner.hpp"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "analysis/memory_recorder.hpp"
 #include "analysis/results_dir.hpp"
@@ -170,6 +171,16 @@ SweepStatus run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
     if (todo.empty()) break;
     check_sequential_metric(plan, records);
     const std::size_t before = st.ran;
+    if (o.remote) {
+      std::size_t done = 0;
+      o.remote(todo, [&](std::size_t k) {
+        records[k] = read_run(dir, k, plan.info.identity);
+        if (!records[k]) throw std::runtime_error("run " + std::to_string(k) + " reported done but not recorded");
+        st.ran = before + ++done;
+        if (o.on_progress) o.on_progress(st.ran, before + todo.size());
+      });
+      continue;
+    }
     parallel_for(
         todo.size(), o.threads,
         [&](std::size_t i) {

@@ -36,6 +36,10 @@ struct SweepOptions {
   bool keep_runs = false;             // also write each run's results directory, DIR/runs/NNNNNN
   // After each run, under a lock: runs done now and runs to do in this call.
   std::function<void(std::size_t done, std::size_t todo)> on_progress;
+  // Runs the listed runs elsewhere (MPI ranks, mpi/sweep_mpi.hpp): each is
+  // recorded in the sweep directory, and `done(k)` is called as run k's record
+  // lands. Empty: runs go to the local thread pool.
+  std::function<void(const std::vector<std::size_t>& runs, const std::function<void(std::size_t k)>& done)> remote;
 };
 
 struct SweepStatus {

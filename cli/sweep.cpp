@@ -7,6 +7,11 @@
 #include <iostream>
 
 #include "analysis/sweep_runner.hpp"
+#ifdef FLEETSIM_HAVE_MPI
+#include <memory>
+
+#include "mpi/sweep_mpi.hpp"
+#endif
 #include "sim/progress.hpp"
 #include "util/input_error.hpp"
 
@@ -80,6 +85,22 @@ int cmd_sweep(const SweepArgs& a) {
   o.threads = a.threads;
   o.fresh = a.fresh;
   o.keep_runs = a.keep_runs;
+  int ranks = 0;
+#ifdef FLEETSIM_HAVE_MPI
+  // Under mpirun: rank 0 runs the sweep and hands its runs to the other ranks.
+  std::unique_ptr<mpi::Session> session;
+  if (mpi::launched_by_mpirun()) session = std::make_unique<mpi::Session>();
+  if (session && session->rank() > 0) {
+    session->serve(plan, out, a.keep_runs);
+    return 0;
+  }
+  if (session && session->size() > 1) {
+    ranks = session->size();
+    o.remote = [&](const std::vector<std::size_t>& runs, const std::function<void(std::size_t)>& done) {
+      session->dispatch(runs, done);
+    };
+  }
+#endif
   sim::Progress progress(!a.quiet && sim::Progress::stderr_is_terminal());
   o.on_progress = [&](std::size_t done, std::size_t todo) { progress.update_runs(done, todo); };
   const auto st = analysis::run_sweep(plan, out, o);
@@ -87,7 +108,10 @@ int cmd_sweep(const SweepArgs& a) {
   if (a.quiet) return 0;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   char t[128];
-  std::snprintf(t, sizeof t, "%.1f s on %d thread%s", seconds, st.threads, st.threads == 1 ? "" : "s");
+  if (ranks > 0)
+    std::snprintf(t, sizeof t, "%.1f s on %d MPI ranks (1 dispatching)", seconds, ranks);
+  else
+    std::snprintf(t, sizeof t, "%.1f s on %d thread%s", seconds, st.threads, st.threads == 1 ? "" : "s");
   std::cout << "fleetsim sweep: " << plan.spec.name << ": " << d.points.size() << " point(s) x " << d.seeds.size()
             << " seed(s) = " << (plan.spec.sequential ? "up to " : "") << d.runs() << " runs";
   if (o.shards > 1) std::cout << "; shard " << o.shard << "/" << o.shards << ": " << st.in_shard << " runs";

@@ -8,6 +8,7 @@ pkgs=(
   libeigen3-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libhdf5-dev hdf5-tools
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
 )
 missing=()
