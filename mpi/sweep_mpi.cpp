@@ -2,9 +2,11 @@
 
 #include <mpi.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <thread>
 
 #include "analysis/sweep_store.hpp"
 #include "util/input_error.hpp"
@@ -51,8 +53,14 @@ void Session::dispatch(const std::vector<std::size_t>& runs, const std::function
   int busy = 0;
   for (int r = 1; r < size_ && next < runs.size(); ++r, ++busy) send_index(runs[next++], r, kRun);
   while (busy > 0) {
+    // Polls with short sleeps rather than MPI_Probe, which spins a core that
+    // a worker on the same machine could use.
     MPI_Status st;
-    MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+    for (int flag = 0;;) {
+      MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+      if (flag) break;
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
     if (st.MPI_TAG == kFailed) {
       int n = 0;
       MPI_Get_count(&st, MPI_CHAR, &n);
