@@ -27,7 +27,7 @@ SweepIdentity sweep_identity(const std::string& spec_text, const std::string& sc
 }
 
 const std::vector<std::string>& sweep_outputs() {
-  static const std::vector<std::string> files{"sweep.h5", "summary.csv", "sweep.csv"};
+  static const std::vector<std::string> files{"sweep.h5", "summary.csv", "effects.csv", "surface.csv", "sweep.csv"};
   return files;
 }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "analysis/h5_writer.hpp"
+#include "analysis/response_surface.hpp"
 #include "analysis/stats.hpp"
 #include "util/csv.hpp"
 
@@ -111,6 +112,55 @@ std::string summary_csv(const SweepDesign& d, const std::vector<SummaryRow>& row
   return out.str();
 }
 
+// Each parameter's value in each run, for main effects and response surfaces.
+std::vector<ParameterColumn> parameter_columns(const SweepDesign& d, const std::vector<RunRecord>& runs) {
+  std::vector<ParameterColumn> cols;
+  for (std::size_t i = 0; i < d.paths.size(); ++i) {
+    ParameterColumn c{d.paths[i], {}};
+    for (const auto& r : runs) c.values.push_back(d.points[r.point][i]);
+    cols.push_back(std::move(c));
+  }
+  return cols;
+}
+
+// effects.csv: per metric, parameter and level, the mean of the metric over
+// every run at that level, the runs it averages, and the parameter's effect
+// range (max - min of its level means).
+std::string effects_csv(const std::vector<ParameterColumn>& params, const MetricTable& t, const SweepTableInfo& info) {
+  std::ostringstream out;
+  out << header_comment(info) << "metric,parameter,level,mean,count,effect_range\n";
+  for (std::size_t c = 0; c < t.names.size(); ++c)
+    for (const auto& e : main_effects(params, t.values[c]))
+      for (const auto& l : e.levels)
+        out << csv_field(t.names[c]) << ',' << csv_field(e.parameter) << ',' << csv_field(l.level) << ','
+            << cell(l.mean) << ',' << l.count << ',' << cell(e.range) << '\n';
+  return out.str();
+}
+
+// surface.csv: per metric, the linear and the quadratic least-squares fit on
+// the numeric parameters: one row per term (its coefficient), then r2, adj_r2,
+// residual_se and runs; or one `skipped` row with the reason in `note`. Each
+// model's block ends with an `excluded` row per parameter that is not a
+// regressor, the reason in `note`.
+std::string surface_csv(const std::vector<ParameterColumn>& params, const MetricTable& t, const SweepTableInfo& info) {
+  const Regressors r = numeric_regressors(params);
+  std::ostringstream out;
+  out << header_comment(info) << "metric,model,term,coefficient,note\n";
+  for (std::size_t c = 0; c < t.names.size(); ++c)
+    for (const auto& f : {fit_linear(r, t.values[c]), fit_quadratic(r, t.values[c])}) {
+      const std::string row = csv_field(t.names[c]) + ',' + f.model + ',';
+      if (!f.skipped.empty()) {
+        out << row << "skipped,," << csv_field(f.skipped) << '\n';
+      } else {
+        for (const auto& [term, b] : f.coefficients) out << row << csv_field(term) << ',' << cell(b) << ",\n";
+        out << row << "r2," << cell(f.r2) << ",\n" << row << "adj_r2," << cell(f.adj_r2) << ",\n";
+        out << row << "residual_se," << cell(f.residual_se) << ",\n" << row << "runs," << f.runs << ",\n";
+      }
+      for (const auto& [path, why] : r.excluded) out << row << "excluded,," << csv_field(path + ": " + why) << '\n';
+    }
+  return out.str();
+}
+
 // HDF5 names may not hold '/'.
 std::string dataset_name(std::string s) {
   std::replace(s.begin(), s.end(), '/', '_');
@@ -203,6 +253,9 @@ void write_sweep_outputs(const std::string& dir, const SweepDesign& design, cons
   write_atomically((root / "summary.csv").string(), summary_csv(design, rows, info, "mean"));
   if (design.baseline)
     write_atomically((root / "paired.csv").string(), summary_csv(design, paired, info, "mean_difference"));
+  const auto params = parameter_columns(design, runs);
+  write_atomically((root / "effects.csv").string(), effects_csv(params, t, info));
+  write_atomically((root / "surface.csv").string(), surface_csv(params, t, info));
   write_atomically((root / "sweep.csv").string(), sweep_csv(design, runs, t, info));
 }
 

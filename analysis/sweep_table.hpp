@@ -4,6 +4,10 @@
 // and summary.csv (per point and metric: seeds, mean and Student-t 95%
 // half-width); with a baseline point also paired.csv (per point and metric: the
 // mean difference from the baseline at the same seed, and its half-width).
+// Also effects.csv (per metric, parameter and level: the mean over the runs at that
+// level, and the parameter's effect range) and surface.csv (per metric: linear
+// and quadratic least-squares fits on the numeric parameters, with R^2,
+// adjusted R^2 and residual standard error; analysis/response_surface.hpp).
 // Built only from the run records, in run order, so a resumed, threaded or
 // merged sweep writes the same bytes as an uninterrupted one.
 #include <string>

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "analysis/response_surface.hpp"
 #include "analysis/stats.hpp"
 #include "analysis/sweep_runner.hpp"
 #include "sim/recorder.hpp"
@@ -73,6 +74,58 @@ TEST_F(SweepRun, WritesTheAggregateWithEveryRun) {
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->metrics, analysis::run_point(plan, 7).metrics);
   EXPECT_EQ(stored->assignments, plan.design.assignments(2));
+}
+
+// effects.csv and surface.csv: main effects per metric, parameter and level,
+// and the fits on the numeric parameter (the node count; the placement is a
+// name and not a regressor).
+TEST_F(SweepRun, WritesMainEffectsAndResponseSurfaces) {
+  run("out", 2);
+  const auto plan = analysis::plan_sweep(path("spec.yaml"));
+  std::vector<double> wait;
+  for (std::size_t k = 0; k < 12; ++k) {
+    const auto record = analysis::read_run(path("out"), k, plan.info.identity);
+    ASSERT_TRUE(record) << k;
+    for (const auto& m : record->metrics)
+      if (m.first == "wait_mean_s") wait.push_back(m.second);
+  }
+  ASSERT_EQ(wait.size(), 12u);
+  const std::string effects = bytes(path("out/effects.csv"));
+  EXPECT_EQ(effects.rfind("# fleetsim sweep tiny-sweep: fleetsim ", 0), 0u) << effects;
+  EXPECT_NE(effects.find("\nmetric,parameter,level,mean,count,effect_range\n"), std::string::npos) << effects;
+  EXPECT_NE(effects.find("\njobs_succeeded,scheduler.placement,first-fit,12,6,0\n"), std::string::npos) << effects;
+  // One node (runs 0-2 and 6-8) against two (3-5 and 9-11).
+  double one = 0, two = 0;
+  for (std::size_t k = 0; k < 12; ++k) (k % 6 < 3 ? one : two) += wait[k];
+  one /= 6;
+  two /= 6;
+  const std::string range = analysis::number_text(std::max(one, two) - std::min(one, two));
+  EXPECT_NE(effects.find("\nwait_mean_s,cluster.pools[0].count,1," + analysis::number_text(one) + ",6," + range + "\n"),
+            std::string::npos)
+      << effects;
+  const std::string surface = bytes(path("out/surface.csv"));
+  EXPECT_NE(surface.find("\nmetric,model,term,coefficient,note\n"), std::string::npos) << surface;
+  EXPECT_NE(surface.find("\njobs_succeeded,linear,skipped,,the metric is 12 in every run (nothing to explain)\n"),
+            std::string::npos)
+      << surface;
+  // Two levels of the count: the linear fit is the line through the two level means.
+  EXPECT_NE(surface.find("\nwait_mean_s,linear,cluster.pools[0].count,"), std::string::npos) << surface;
+  EXPECT_NE(surface.find("\nwait_mean_s,linear,runs,12,\n"), std::string::npos) << surface;
+  EXPECT_NE(surface.find("\nwait_mean_s,quadratic,skipped,,cluster.pools[0].count has 2 distinct values (a square "
+                         "term needs at least 3)\n"),
+            std::string::npos)
+      << surface;
+  EXPECT_NE(surface.find("\nwait_mean_s,linear,excluded,,\"scheduler.placement: not numeric ('first-fit', 'spread'): "
+                         "not a regressor, the fits average over its values\"\n"),
+            std::string::npos)
+      << surface;
+  std::vector<analysis::ParameterColumn> count{{"cluster.pools[0].count", {}}};
+  for (std::size_t k = 0; k < 12; ++k) count[0].values.push_back(k % 6 < 3 ? "1" : "2");
+  const auto fit = analysis::fit_linear(analysis::numeric_regressors(count), wait);
+  ASSERT_EQ(fit.skipped, "");
+  EXPECT_NEAR(fit.coefficients[1].second, two - one, 1e-9 * std::max(1.0, std::abs(two - one)));
+  EXPECT_NE(surface.find("\nwait_mean_s,linear,r2," + analysis::number_text(fit.r2) + ",\n"), std::string::npos)
+      << surface;
 }
 
 TEST_F(SweepRun, OneAndTwoThreadsWriteTheSameBytes) {

@@ -60,7 +60,7 @@ class SweepSequentialRun : public testing_sweep::SweepFolder {
     return analysis::run_sweep(analysis::plan_sweep(path("spec.yaml")), path(out), o);
   }
   void expect_same(const std::string& a, const std::string& b) {
-    for (const char* f : {"sweep.csv", "summary.csv", "paired.csv", "sweep.h5"}) {
+    for (const char* f : {"sweep.csv", "summary.csv", "paired.csv", "effects.csv", "surface.csv", "sweep.h5"}) {
       ASSERT_TRUE(fs::exists(path(a + "/" + f))) << a << "/" << f;
       EXPECT_EQ(bytes(path(a + "/" + f)), bytes(path(b + "/" + f))) << f;
     }
@@ -109,6 +109,7 @@ TEST_F(SweepSequentialRun, SameBytesForThreadsResumeAndShards) {
   run("killed", 2);
   fs::remove(path("killed/sweep.csv"));
   fs::remove(path("killed/paired.csv"));
+  fs::remove(path("killed/effects.csv"));
   for (std::size_t k : {3u, 11u, 14u, 40u}) fs::remove(analysis::run_file(path("killed"), k));
   EXPECT_FALSE(run("killed", 2).ran == 0);
   expect_same("one", "killed");

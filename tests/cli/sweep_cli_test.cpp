@@ -87,7 +87,7 @@ TEST_F(SweepCli, ShardsMergeToTheUnshardedBytes) {
   ASSERT_EQ(fleetsim("sweep " + spec + " -q --shard 1/2 --out " + q("s1")).status, 0);
   auto m = fleetsim("sweep " + spec + " --merge " + q("s0") + " " + q("s1") + " --out " + q("m"));
   ASSERT_EQ(m.status, 0) << m.output;
-  for (const char* f : {"sweep.csv", "summary.csv", "sweep.h5"})
+  for (const char* f : {"sweep.csv", "summary.csv", "effects.csv", "surface.csv", "sweep.h5"})
     EXPECT_EQ(bytes(path("whole/") + f), bytes(path("m/") + f)) << f;
 }
 
