@@ -21,7 +21,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   auto* c = app.add_subcommand(
       "sweep",
       "Run a sweep spec: parameters varied over a grid, random samples or a Latin hypercube, times seeds; writes "
-      "sweep.csv, sweep.h5 and summary.csv (docs/sweeps.md). Rerunning the same command resumes.");
+      "sweep.csv, sweep.h5, summary.csv, effects.csv and surface.csv (docs/sweeps.md). Rerunning the same command "
+      "resumes; under mpirun, rank 0 hands runs to the other ranks.");
   c->add_option("spec", a.spec, "sweep spec YAML file")->required();
   c->add_option("--out", a.out, "sweep directory (default: results/sweeps/<spec name>)");
   c->add_option("--threads", a.threads, "worker threads (0: one per hardware thread)")
@@ -49,7 +50,8 @@ void parse_shard(const std::string& text, std::size_t* shard, std::size_t* shard
 }
 
 std::string outputs(const analysis::SweepPlan& plan) {
-  return plan.design.baseline ? "sweep.csv, sweep.h5, summary.csv, paired.csv" : "sweep.csv, sweep.h5, summary.csv";
+  return std::string("sweep.csv, sweep.h5, summary.csv, ") + (plan.design.baseline ? "paired.csv, " : "") +
+         "effects.csv, surface.csv";
 }
 }  // namespace
 

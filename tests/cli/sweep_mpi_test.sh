@@ -14,7 +14,7 @@ for n in 2 3; do
   out=$("$mpiexec" "${flags[@]}" -n "$n" "$fleetsim" sweep "$spec" --out "$tmp/mpi$n")
   echo "$out"
   grep -q "on $n MPI ranks" <<<"$out" || { echo "FAIL: not run on $n ranks"; exit 1; }
-  for f in sweep.csv summary.csv paired.csv sweep.h5; do
+  for f in sweep.csv summary.csv paired.csv effects.csv surface.csv sweep.h5; do
     cmp "$tmp/threads/$f" "$tmp/mpi$n/$f" || { echo "FAIL: $f differs with $n ranks"; exit 1; }
   done
 done
