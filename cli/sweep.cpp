@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "analysis/sweep_runner.hpp"
+#include "cli/sweep_k8s.hpp"
+#include "version.hpp"
 #ifdef FLEETSIM_HAVE_MPI
 #include <memory>
 
@@ -34,6 +36,14 @@ CLI::App* add_sweep_command(CLI::App& app, SweepArgs& a) {
   c->add_flag("--fresh", a.fresh, "delete results of another spec or build found in --out and start over");
   c->add_flag("--dry-run", a.dry_run, "check the spec and every point's scenario, print the points, run nothing");
   c->add_flag("--quiet,-q", a.quiet, "print nothing; only write the results");
+  c->add_flag("--emit-k8s", a.emit_k8s,
+              "print an Indexed Job (one shard per index), its merge Job and a Kubeflow MPIJob for the sweep; run "
+              "nothing");
+  c->add_option("--k8s-shards", a.k8s_shards, "--emit-k8s: shards of the Indexed Job, ranks of the MPIJob")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 100000));
+  c->add_option("--image", a.image, "--emit-k8s: container image with fleetsim, the spec and its scenarios")
+      ->capture_default_str();
   return c;
 }
 
@@ -63,6 +73,11 @@ int cmd_sweep(const SweepArgs& a) {
   auto plan = analysis::plan_sweep(a.spec, a.threads);
   const std::string out = a.out.empty() ? "results/sweeps/" + plan.spec.name : a.out;
   const auto& d = plan.design;
+  if (a.emit_k8s) {
+    std::cout << k8s_manifests({plan.spec.name, a.spec, a.k8s_shards,
+                                a.image.empty() ? std::string("fleetsim:") + FLEETSIM_VERSION : a.image});
+    return 0;
+  }
   if (a.dry_run) {
     std::cout << "fleetsim sweep: " << plan.spec.name << ": " << d.points.size() << " point(s) x " << d.seeds.size()
               << " seed(s) = " << (plan.spec.sequential ? "up to " : "") << d.runs() << " runs; spec hash "

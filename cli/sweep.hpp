@@ -12,6 +12,9 @@ struct SweepArgs {
   std::vector<std::string> merge;
   int threads = 0;
   bool fresh = false, keep_runs = false, dry_run = false, quiet = false;
+  bool emit_k8s = false;       // print Kubernetes manifests for the sweep, run nothing
+  std::size_t k8s_shards = 4;  // their shards (Indexed Job) or MPI ranks (MPIJob)
+  std::string image;           // their container image
 };
 
 CLI::App* add_sweep_command(CLI::App& app, SweepArgs& args);
