@@ -165,32 +165,32 @@ SweepStatus run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
   st.threads = effective_threads(o.threads, st.runs);
   // Rounds: run what is needed and missing; a sequential rule may then ask for more.
   for (;;) {
-    std::vector<std::size_t> todo;
+    std::vector<std::size_t> to_run;
     for (std::size_t k : needed(plan, records).missing)
-      if (in_shard(k)) todo.push_back(k);
-    if (todo.empty()) break;
+      if (in_shard(k)) to_run.push_back(k);
+    if (to_run.empty()) break;
     check_sequential_metric(plan, records);
     const std::size_t before = st.ran;
     if (o.remote) {
       std::size_t done = 0;
-      o.remote(todo, [&](std::size_t k) {
+      o.remote(to_run, [&](std::size_t k) {
         records[k] = read_run(dir, k, plan.info.identity);
         if (!records[k]) throw std::runtime_error("run " + std::to_string(k) + " reported done but not recorded");
         st.ran = before + ++done;
-        if (o.on_progress) o.on_progress(st.ran, before + todo.size());
+        if (o.on_progress) o.on_progress(st.ran, before + to_run.size());
       });
       continue;
     }
     parallel_for(
-        todo.size(), o.threads,
+        to_run.size(), o.threads,
         [&](std::size_t i) {
-          const std::string results = o.keep_runs ? run_results_dir(dir, todo[i]) : "";
-          records[todo[i]] = run_point(plan, todo[i], results);
-          write_run(dir, *records[todo[i]], plan.info.identity);
+          const std::string results = o.keep_runs ? run_results_dir(dir, to_run[i]) : "";
+          records[to_run[i]] = run_point(plan, to_run[i], results);
+          write_run(dir, *records[to_run[i]], plan.info.identity);
         },
         [&](std::size_t, std::size_t done) {
           st.ran = before + done;
-          if (o.on_progress) o.on_progress(st.ran, before + todo.size());
+          if (o.on_progress) o.on_progress(st.ran, before + to_run.size());
         });
   }
   check_sequential_metric(plan, records);

@@ -35,7 +35,7 @@ struct SweepOptions {
   bool fresh = false;                 // delete results of another spec or build in the directory
   bool keep_runs = false;             // also write each run's results directory, DIR/runs/NNNNNN
   // After each run, under a lock: runs done now and runs to do in this call.
-  std::function<void(std::size_t done, std::size_t todo)> on_progress;
+  std::function<void(std::size_t done, std::size_t total)> on_progress;
   // Runs the listed runs elsewhere (MPI ranks, mpi/sweep_mpi.hpp): each is
   // recorded in the sweep directory, and `done(k)` is called as run k's record
   // lands. Empty: runs go to the local thread pool.

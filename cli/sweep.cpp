@@ -119,7 +119,7 @@ int cmd_sweep(const SweepArgs& a) {
   }
 #endif
   sim::Progress progress(!a.quiet && sim::Progress::stderr_is_terminal());
-  o.on_progress = [&](std::size_t done, std::size_t todo) { progress.update_runs(done, todo); };
+  o.on_progress = [&](std::size_t done, std::size_t total) { progress.update_runs(done, total); };
   const auto st = analysis::run_sweep(plan, out, o);
   progress.finish();
   if (a.quiet) return 0;

@@ -24,12 +24,7 @@ std::vector<std::string> World::pending_mig_profiles() const {
 // After each scheduling cycle: a batch begins with the first pending MIG pod and
 // ends once no new one has appeared for batch_idle, or at batch_timeout.
 void World::watch_mig_pending() {
-  std::size_t n = 0;
-  queue_->for_each([&](JobId id) {
-    if (records_[id].status == JobStatus::queued)
-      for (const auto& p : jobs_[id].pods) n += !p.mig_profile.empty();
-    return true;
-  });
+  const std::size_t n = pending_mig_profiles().size();
   if (n == 0) {
     sim_.cancel(mig_batch_end_);
     mig_batch_start_ = sim::kNever;
