@@ -11,6 +11,7 @@
 #include "analysis/results_dir.hpp"
 #include "analysis/summary.hpp"
 #include "analysis/terminal_summary.hpp"
+#include "cli/report.hpp"
 #include "cli/sweep.hpp"
 #include "policies/autoscaling/autoscaler.hpp"
 #include "policies/partitioning/mig_partitioner.hpp"
@@ -266,6 +267,8 @@ int main(int argc, char** argv) {
 
   cli::SweepArgs sweep_args;
   auto* sweep = cli::add_sweep_command(app, sweep_args);
+  cli::ReportArgs report_args;
+  auto* report = cli::add_report_command(app, report_args);
 
   auto* list = app.add_subcommand("list", "List the available policies and their parameters.");
 
@@ -280,6 +283,7 @@ int main(int argc, char** argv) {
     if (*compare) return cmd_compare(scenario_path, varies, seeds, sets, out);
     if (*fgd) return cmd_fgd(fgd_args);
     if (*sweep) return cli::cmd_sweep(sweep_args);
+    if (*report) return cli::cmd_report(report_args);
     if (*list) {
       list_registry<policies::QueuePolicy>("queue");
       list_registry<policies::PlacementPolicy>("placement");
