@@ -39,12 +39,21 @@ Summary summarize(const world::RunResult& r) {
   s.horizon_reached = r.horizon_reached;
   s.events = r.events;
   s.preemptions = r.preemptions;
-  s.jobs_total = r.jobs.size();
   std::vector<double> waits, jcts, slowdowns;
   std::map<std::string, std::vector<double>> team_waits;
   for (std::size_t i = 0; i < r.jobs.size(); ++i) {
     const auto& j = r.jobs[i];
     const auto& rec = r.records[i];
+    const std::string team = j.team.empty() ? "(none)" : j.team;
+    s.cost_by_team[team] += rec.cost_usd;
+    auto& tu = s.usage_by_team[team];
+    tu.allocated_gpu_hours += rec.gpu_seconds / 3600;
+    if (j.gpu_utilization >= 0) {
+      tu.known_gpu_hours += rec.gpu_seconds / 3600;
+      tu.busy_gpu_hours += rec.busy_gpu_seconds / 3600;
+    }
+    if (j.service >= 0) continue;  // a service replica: reported with its service, not as a job
+    ++s.jobs_total;
     switch (rec.status) {
       case JobStatus::not_arrived: s.jobs_not_arrived++; break;
       case JobStatus::queued: s.jobs_queued++; break;
@@ -52,8 +61,8 @@ Summary summarize(const world::RunResult& r) {
       case JobStatus::terminating: s.jobs_running++; break;
       case JobStatus::succeeded: s.jobs_succeeded++; break;
       case JobStatus::failed: s.jobs_failed++; break;
+      case JobStatus::stopped: break;  // (replicas only)
     }
-    const std::string team = j.team.empty() ? "(none)" : j.team;
     auto& tw = team_waits[team];
     if (rec.first_start >= 0) {
       waits.push_back(sim::to_seconds(rec.first_start - j.submit));
@@ -62,14 +71,7 @@ Summary summarize(const world::RunResult& r) {
     if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
     if (rec.status == JobStatus::succeeded && j.duration > 0 && !j.elastic)
       slowdowns.push_back(static_cast<double>(rec.end - rec.first_start) / static_cast<double>(j.duration));
-    s.cost_by_team[team] += rec.cost_usd;
     s.wait_total_s += rec.wait_s;
-    auto& tu = s.usage_by_team[team];
-    tu.allocated_gpu_hours += rec.gpu_seconds / 3600;
-    if (j.gpu_utilization >= 0) {
-      tu.known_gpu_hours += rec.gpu_seconds / 3600;
-      tu.busy_gpu_hours += rec.busy_gpu_seconds / 3600;
-    }
     s.provisioning_wait_s += rec.provisioning_wait_s;
     s.jobs_waited_for_nodes += rec.provisioning_wait_s > 0;
     if (j.elastic) {
@@ -91,6 +93,7 @@ Summary summarize(const world::RunResult& r) {
   for (auto& [team, w] : team_waits) s.wait_s_by_team[team] = percentiles(std::move(w));
   s.jct_s = percentiles(std::move(jcts));
   s.slowdown = percentiles(std::move(slowdowns));
+  s.services = r.services;
   s.oom_kills = r.oom_kills;
   s.mig_reconfigurations = r.mig_reconfigurations;
   for (const auto& p : r.cluster.pools()) s.shared_gpus = s.shared_gpus || p.sharing.shares();

@@ -71,6 +71,8 @@ struct Summary {
   // after the wait began: capacity the job waited to be provisioned.
   double wait_total_s = 0, provisioning_wait_s = 0;
   std::size_t jobs_waited_for_nodes = 0;
+  // Online services (their replicas are not counted as jobs above).
+  std::vector<world::ServiceResult> services;
   // Cost (USD)
   double cost_total = 0, cost_allocated = 0, cost_idle = 0;
   std::map<std::string, double> cost_by_pool;

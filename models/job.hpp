@@ -49,6 +49,9 @@ struct Job {
   std::optional<ElasticPolicy> elastic;  // set: its pods are max_replicas workers, any min of them run
   std::vector<PodSpec> pods;
   std::string source;  // "file:line" it came from, for messages
+  // A replica of an online service (its index in the scenario's services), or
+  // -1: a replica runs until it is scaled down and is not counted as a job.
+  std::int32_t service = -1;
 
   std::int32_t total_gpus() const;
   // Extra run time when its GPUs are split over PCIe or nodes; none by default.

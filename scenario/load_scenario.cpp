@@ -11,6 +11,7 @@
 #include "policies/provisioning/provisioner.hpp"
 #include "policies/queueing/queue_policy.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/policy_yaml.hpp"
 #include "scenario/sharing_yaml.hpp"
 #include "scenario/yaml_fields.hpp"
 #include "util/input_error.hpp"
@@ -34,42 +35,6 @@ namespace {
 std::string resolve(const std::string& base_dir, const std::string& p) {
   if (p.empty() || fs::path(p).is_absolute() || base_dir.empty()) return p;
   return (fs::path(base_dir) / p).lexically_normal().string();
-}
-
-template <class Interface>
-PolicyChoice parse_policy(const Fields& parent, const std::string& key, const std::string& fallback) {
-  PolicyChoice c{fallback, {}};
-  if (!parent.has(key)) return c;
-  YAML::Node n = parent.node(key);
-  const auto& reg = Registry<Interface>::instance();
-  YAML::Node name_node = n;
-  if (n.IsMap()) {
-    std::vector<std::string> allowed{"policy"};
-    std::string pname = n["policy"].IsDefined() && n["policy"].IsScalar() ? n["policy"].Scalar() : "";
-    const auto* entry = reg.find(pname);
-    if (entry)
-      for (const auto& p : entry->params) allowed.push_back(p.name);
-    Fields f(n, parent.file(), parent.field(key), allowed);
-    name_node.reset(f.node("policy"));  // reset, not =: assigning through a handle would overwrite n
-  }
-  if (!name_node.IsScalar()) fail_at(name_node, parent.file(), parent.field(key), "a policy name");
-  c.name = name_node.Scalar();
-  const auto* entry = reg.find(c.name);
-  if (!entry)
-    fail_at(name_node, parent.file(), parent.field(key),
-            "one of " + join(reg.names(), ", ") + did_you_mean(c.name, reg.names()));
-  if (n.IsMap()) {
-    for (const auto& spec : entry->params) {
-      YAML::Node v = n[spec.name];
-      if (!v.IsDefined() || v.IsNull()) continue;
-      std::string text = v.IsScalar() ? v.Scalar() : "";
-      std::string expected = param_expectation_failure(spec, text);
-      if (!v.IsScalar() || !expected.empty())
-        fail_at(v, parent.file(), parent.field(key) + "." + spec.name, expected.empty() ? "a value" : expected);
-      c.params[spec.name] = text;
-    }
-  }
-  return c;
 }
 
 void parse_priority_classes(const Fields& root, Scenario& s) {
@@ -388,7 +353,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   s.text = overrides.empty() ? yaml_text : out.str() + "\n";
   Fields f(root, file, "",
            {"name", "description", "seed", "horizon", "catalog", "cluster", "priority_classes", "workload",
-            "scheduler", "provisioning", "karpenter", "billing", "mig_partitioning"});
+            "scheduler", "provisioning", "karpenter", "billing", "mig_partitioning", "services"});
   s.name = f.str("name");
   s.description = f.str("description", "");
   s.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX, 1));
@@ -413,7 +378,12 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
       }))
     f.fail("mig_partitioning", "static, unless a pool shares its GPUs with sharing: {mode: mig, strategy: mixed}");
   parse_billing(f, s);
-  s.workload = parse_workload(f.node("workload"), file, base_dir);
+  s.workload = f.has("workload") || !f.has("services") ? parse_workload(f.node("workload"), file, base_dir)
+                                                       : std::vector<WorkloadSource>{};
+  if (f.has("services")) {
+    s.services = parse_services(f.node("services"), file, base_dir);
+    if (s.horizon == sim::kNever) f.fail("horizon", "a horizon: services serve requests until it ends");
+  }
   return s;
 }
 

@@ -10,6 +10,8 @@
 #include "models/instance_catalog.hpp"
 #include "models/priority.hpp"
 #include "models/spot_market.hpp"
+#include "scenario/policy_yaml.hpp"
+#include "scenario/services_yaml.hpp"
 #include "scenario/workload_yaml.hpp"
 #include "sim/time.hpp"
 
@@ -37,10 +39,6 @@ struct PoolSpec {
   int sharing_line = 0;        // the pool's line, for messages
 };
 
-struct PolicyChoice {
-  std::string name;
-  std::map<std::string, std::string> params;  // validated against the policy's declaration
-};
 
 struct SchedulerSpec {
   PolicyChoice queue{"fifo", {}};
@@ -65,6 +63,7 @@ struct Scenario {
   std::vector<std::uint32_t> node_order;
   models::PriorityClasses priority_classes;
   std::vector<WorkloadSource> workload;
+  std::vector<ServiceSpec> services;  // online inference services (services:)
   SchedulerSpec scheduler;
   PolicyChoice provisioning{"static", {}};
   PolicyChoice mig_partitioning{"static", {}};  // how MIG layouts follow demand

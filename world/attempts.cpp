@@ -55,6 +55,7 @@ void World::begin_attempt(JobId id, bool restart) {
   attempt_[id] = models::Attempt{j.checkpoint, j.duration, start, r.saved_progress, rate};
   notice_at_[id] = sim::kNever;
   if (sharing_ && !start_on_shared_gpus(id)) return;  // out of GPU memory: restarts after a back-off
+  if (j.service >= 0) return start_replica(id);       // serves until scaled down
   completion_[id] = sim_.at(attempt_[id].finish(), ev_complete_, id);
 }
 
@@ -78,6 +79,7 @@ void World::book_attempt(JobId id, SimTime lost, SimTime overhead) {
 
 // Back to the queue after its pods were released.
 void World::requeue(JobId id) {
+  if (replica_deleted(id)) return;  // scaled down meanwhile: not recreated
   JobRecord& r = records_[id];
   r.status = JobStatus::queued;
   r.nodes.clear();

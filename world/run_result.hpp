@@ -13,7 +13,8 @@ namespace fleetsim::world {
 
 // failed: an elastic job out of restarts, or a job whose pods ran out of GPU
 // memory more often than a Job's backoffLimit (terminal, like succeeded).
-enum class JobStatus : std::uint8_t { not_arrived, queued, running, terminating, succeeded, failed };
+// stopped: a service replica removed by a scale-down (terminal; not a job).
+enum class JobStatus : std::uint8_t { not_arrived, queued, running, terminating, succeeded, failed, stopped };
 const char* to_string(JobStatus s);
 
 struct JobRecord {
@@ -63,6 +64,29 @@ struct NodeBill {
   double busy_gpu_seconds = 0;   // of those, x the job's GPU utilization
 };
 
+// One online service over the run (docs/serving.md). Requests are counted in
+// aggregate, so counts are real numbers; arrived = served + dropped + timed_out
+// + queued_end exactly (up to rounding).
+struct ServiceResult {
+  std::string name, namespace_, team;
+  double arrived = 0, served = 0, dropped = 0, timed_out = 0, queued_end = 0;
+  double served_after_queueing = 0;  // of served: waited for a free replica first
+  double latency_mean_s = 0, latency_p50_s = 0, latency_p95_s = 0, latency_p99_s = 0;
+  double slo_s = 0;
+  // Requests answered within the SLO over requests that arrived and left (served,
+  // dropped or timed out): a dropped or timed-out request missed it.
+  double slo_attainment = 0;
+  int cold_starts = 0;              // replicas that became ready
+  double cold_start_s = 0;          // their time from placement to ready, summed
+  double pending_s = 0;             // replicas' time waiting for a node, summed
+  double ready_replica_s = 0;       // ready replicas x time
+  double no_ready_s = 0;            // time without any ready replica
+  int max_ready = 0;
+  int replicas_created = 0;
+  double cost_usd = 0, gpu_seconds = 0, busy_gpu_seconds = 0;
+  double usd_per_million() const { return served > 0 ? cost_usd / served * 1e6 : 0; }
+};
+
 struct RunResult {
   std::string scenario_name;
   std::string scenario_text;
@@ -80,6 +104,7 @@ struct RunResult {
   std::vector<JobRecord> records;
   models::Cluster cluster;
   std::vector<NodeBill> bills;
+  std::vector<ServiceResult> services;
 };
 
 }  // namespace fleetsim::world

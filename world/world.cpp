@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "policies/preemption/default_preemption.hpp"
+#include "world/make_policy.hpp"
 #include "util/input_error.hpp"
 
 namespace fleetsim::world {
@@ -18,18 +19,11 @@ const char* to_string(JobStatus s) {
     case JobStatus::terminating: return "terminating";
     case JobStatus::succeeded: return "succeeded";
     case JobStatus::failed: return "failed";
+    case JobStatus::stopped: return "stopped";
   }
   return "?";
 }
 
-namespace {
-template <class Interface>
-std::unique_ptr<Interface> make_policy(const scenario::PolicyChoice& c) {
-  const auto* e = Registry<Interface>::instance().find(c.name);
-  if (!e) throw InputError("unknown policy '" + c.name + "'");
-  return e->make(Params(e->params, c.params));
-}
-}  // namespace
 
 World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& recorder)
     : scenario_(s), recorder_(recorder), sim_(seed), provisioning_rng_(sim_.rng().stream("provisioning")) {
@@ -38,24 +32,10 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   placement_ = make_policy<policies::PlacementPolicy>(s.scheduler.placement);
   provisioner_ = make_policy<policies::Provisioner>(s.provisioning);
   partitioner_ = make_policy<policies::MigPartitioner>(s.mig_partitioning);
-  jobs_ = scenario::materialize_workload(s.workload, sim_.rng(), s.priority_classes);
+  auto jobs = scenario::materialize_workload(s.workload, sim_.rng(), s.priority_classes);
+  jobs_.assign(std::make_move_iterator(jobs.begin()), std::make_move_iterator(jobs.end()));
   check_jobs_can_fit();
-  const std::size_t n = jobs_.size();
-  records_.resize(n);
-  completion_.resize(n);
-  accrued_to_.assign(n, 0);
-  awaiting_victims_.assign(n, 0);
-  nominated_by_.assign(n, UINT32_MAX);
-  running_view_.assign(n, nullptr);
-  attempt_.resize(n);
-  bound_at_.assign(n, 0);
-  notice_at_.assign(n, sim::kNever);
-  evict_event_.resize(n);
-  pending_since_.assign(n, 0);
-  base_rate_.assign(n, 1.0);
-  busy_rate_.assign(n, 1.0);
-  backing_off_.assign(n, false);
-  saved_floor_.assign(n, -1);
+  size_per_job();
   for (const auto& p : s.pools) sharing_ = sharing_ || p.sharing.shares();
   ev_arrival_ = sim_.add_handler("arrival", [this](std::uint64_t j) { on_arrival(static_cast<JobId>(j)); });
   ev_complete_ = sim_.add_handler("complete", [this](std::uint64_t j) { on_complete(static_cast<JobId>(j)); });
@@ -86,6 +66,7 @@ World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& rec
   }
   if (provisioner_->period() > 0) sim_.every(provisioner_->period(), 0, ev_reconcile_);
   for (const auto& j : jobs_) sim_.at(j.submit, ev_arrival_, j.id);
+  init_services();
   s_alloc_ = recorder_.series("gpus_allocated", "GPUs");
   s_gpus_ = recorder_.series("gpus_provisioned", "GPUs");
   s_nodes_ = recorder_.series("nodes", "nodes");
@@ -129,35 +110,61 @@ void World::build_cluster() {
   spot_charges_.resize(cluster_.nodes().size());
 }
 
+void World::size_per_job() {
+  const std::size_t n = jobs_.size();
+  records_.resize(n);
+  completion_.resize(n);
+  accrued_to_.resize(n, 0);
+  awaiting_victims_.resize(n, 0);
+  nominated_by_.resize(n, UINT32_MAX);
+  running_view_.resize(n, nullptr);
+  attempt_.resize(n);
+  bound_at_.resize(n, 0);
+  notice_at_.resize(n, sim::kNever);
+  evict_event_.resize(n);
+  pending_since_.resize(n, 0);
+  base_rate_.resize(n, 1.0);
+  busy_rate_.resize(n, 1.0);
+  backing_off_.resize(n, false);
+  saved_floor_.resize(n, -1);
+  load_.resize(n, 1.0);
+  ready_event_.resize(n);
+  ready_.resize(n, false);
+  deleted_.resize(n, false);
+}
+
 void World::check_jobs_can_fit() const {
+  for (const auto& j : jobs_) check_fits(j);
+}
+
+void World::check_fits(const models::Job& j) const {
   // An empty node of every pool that can have nodes tells whether a pod can ever fit.
   std::vector<models::Node> empty;
   for (std::uint32_t p = 0; p < cluster_.pools().size(); ++p)
     if (cluster_.pools()[p].max > 0 || cluster_.pools()[p].count > 0)
       empty.push_back(policies::template_node(cluster_, p));
-  for (const auto& j : jobs_)
-    for (std::size_t i = 0; i < j.pods.size(); ++i) {
-      const auto& pod = j.pods[i];
-      bool ok = std::any_of(empty.begin(), empty.end(), [&](const models::Node& n) { return cluster_.fits(n, pod); });
-      // A dynamic partitioner can create any instance its GPUs have.
-      if (!ok && partitioner_->dynamic() && !pod.mig_profile.empty())
-        ok = std::any_of(cluster_.pools().begin(), cluster_.pools().end(), [&](const models::NodePool& p) {
-          const auto& sh = p.sharing;
-          return sh.mode == models::SharingMode::mig && sh.mig.strategy == models::MigStrategy::mixed &&
-                 sh.mig.gpu->find(pod.mig_profile) && pod.accepts_model(p.type->gpu_model);
-        });
-      if (!ok) {
-        int max_gpus = 0;
-        for (const auto& n : empty) max_gpus = std::max(max_gpus, n.allocatable.gpus);
-        throw InputError(j.source + ": job '" + j.name + "' pod " + std::to_string(i) + " requests " +
-                         std::to_string(pod.whole_gpus()) + " GPU(s), " + std::to_string(pod.cpu_milli) +
-                         "m CPU, " + std::to_string(pod.memory_mib) + " MiB" +
-                         (pod.gpu_model.empty() ? "" : ", GPU model " + pod.gpu_model) +
-                         (pod.mig_profile.empty() ? "" : ", MIG instance " + pod.mig_profile) +
-                         ": no node of the cluster can ever hold it (largest node has " +
-                         std::to_string(max_gpus) + " GPUs); expected a pod that fits an empty node");
-      }
+  for (std::size_t i = 0; i < j.pods.size(); ++i) {
+    const auto& pod = j.pods[i];
+    bool ok = std::any_of(empty.begin(), empty.end(), [&](const models::Node& n) { return cluster_.fits(n, pod); });
+    // A dynamic partitioner can create any instance its GPUs have.
+    if (!ok && partitioner_->dynamic() && !pod.mig_profile.empty())
+      ok = std::any_of(cluster_.pools().begin(), cluster_.pools().end(), [&](const models::NodePool& p) {
+        const auto& sh = p.sharing;
+        return sh.mode == models::SharingMode::mig && sh.mig.strategy == models::MigStrategy::mixed &&
+               sh.mig.gpu->find(pod.mig_profile) && pod.accepts_model(p.type->gpu_model);
+      });
+    if (!ok) {
+      int max_gpus = 0;
+      for (const auto& n : empty) max_gpus = std::max(max_gpus, n.allocatable.gpus);
+      throw InputError(j.source + ": " + (j.service >= 0 ? "service" : "job") + " '" + j.name + "' pod " +
+                       std::to_string(i) + " requests " + std::to_string(pod.whole_gpus()) + " GPU(s), " +
+                       std::to_string(pod.cpu_milli) + "m CPU, " + std::to_string(pod.memory_mib) + " MiB" +
+                       (pod.gpu_model.empty() ? "" : ", GPU model " + pod.gpu_model) +
+                       (pod.mig_profile.empty() ? "" : ", MIG instance " + pod.mig_profile) +
+                       ": no node of the cluster can ever hold it (largest node has " + std::to_string(max_gpus) +
+                       " GPUs); expected a pod that fits an empty node");
     }
+  }
 }
 
 void World::on_arrival(JobId id) {
@@ -288,7 +295,7 @@ void World::accrue(JobId id, SimTime until) {
       // Busy: the compute it actually gets (all it asks on a whole GPU; less when
       // a shared GPU slows it; none while crashed), in GPUs.
       bills_[n.id].known_gpu_seconds += gpus * dt_s;
-      const double busy = p.whole_gpus() * dt_s * jobs_[id].gpu_utilization * busy_rate_[id];
+      const double busy = p.whole_gpus() * dt_s * jobs_[id].gpu_utilization * busy_rate_[id] * load_[id];
       bills_[n.id].busy_gpu_seconds += busy;
       r.busy_gpu_seconds += busy;
     }
@@ -299,6 +306,7 @@ void World::release(JobId id) {
   accrue(id, sim_.now());
   const JobRecord& r = records_[id];
   std::vector<JobId> neighbours = sharing_ ? gpu_neighbours(id) : std::vector<JobId>{};
+  if (jobs_[id].service >= 0) replica_released(id);
   for (std::uint32_t i = 0; i < r.nodes.size(); ++i) cluster_.unbind(r.nodes[i], models::PodRef{id, i}, sim_.now());
   backing_off_[id] = false;
   if (!neighbours.empty()) retune(std::move(neighbours));
@@ -376,6 +384,7 @@ void World::end_attempt(JobId id) {
     if (emergency > saved && wrote) done = saved = emergency;  // it stopped working to write
   }
   notice_at_[id] = sim::kNever;
+  if (jobs_[id].service >= 0) return;  // a replica serves; it has no work to lose
   book_attempt(id, done - saved, a.overhead(now));
   r.saved_progress = saved;
 }
@@ -556,6 +565,7 @@ RunResult World::run(const RunOptions& opts) {
 
 RunResult World::finish(const sim::RunStats& stats) {
   const SimTime end = stats.end_time;
+  for (std::size_t i = 0; i < services_.size(); ++i) advance_service(i, end);
   for (JobId id = 0; id < jobs_.size(); ++id)
     if (records_[id].status == JobStatus::running || records_[id].status == JobStatus::terminating) accrue(id, end);
   for (const auto& n : cluster_.nodes()) {
@@ -579,6 +589,7 @@ RunResult World::finish(const sim::RunStats& stats) {
   }
   recorder_.gauge(s_alloc_, end, static_cast<double>(cluster_.gpus_allocated()));
   RunResult r;
+  r.services = service_results();
   r.scenario_name = scenario_.name;
   r.scenario_text = scenario_.text;
   r.seed = sim_.rng().master_seed();
@@ -591,7 +602,7 @@ RunResult World::finish(const sim::RunStats& stats) {
   r.interruptions = interruptions_;
   r.oom_kills = oom_kills_;
   r.mig_reconfigurations = repartitions_.size();
-  r.jobs = std::move(jobs_);
+  r.jobs.assign(std::make_move_iterator(jobs_.begin()), std::make_move_iterator(jobs_.end()));
   r.records = std::move(records_);
   r.cluster = std::move(cluster_);
   r.bills = std::move(bills_);

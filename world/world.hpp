@@ -2,6 +2,7 @@
 // The world builder and run loop: creates the cluster and the workload from a
 // scenario, picks policies by name from the registries, and applies their
 // decisions on the engine's clock. Policies decide; the world applies.
+#include <deque>
 #include <functional>
 #include <memory>
 #include <set>
@@ -16,6 +17,7 @@
 #include "models/spot_market.hpp"
 #include "sim/simulation.hpp"
 #include "world/run_result.hpp"
+#include "world/service_state.hpp"
 
 namespace fleetsim::world {
 
@@ -77,6 +79,24 @@ class World {
   std::vector<std::string> pending_mig_profiles() const;
   void on_partition();
   void on_mig_ready(std::size_t i);
+  // Online services (world/services.cpp).
+  void init_services();
+  void on_service_tick(std::size_t i);
+  void advance_service(std::size_t i, sim::SimTime until);
+  void set_load(ServiceState& s, double load, sim::SimTime from);
+  void scale_service(std::size_t i, int desired);
+  void add_replica(std::size_t i);
+  void delete_replica(models::JobId id);
+  void start_replica(models::JobId id);
+  void on_replica_ready(models::JobId id);
+  void replica_released(models::JobId id);
+  bool replica_deleted(models::JobId id);
+  policies::AutoscalerView autoscaler_view(std::size_t i);
+  void sample_service(const ServiceState& s);
+  std::vector<ServiceResult> service_results();
+  // Per-job state for jobs added while running (service replicas).
+  void size_per_job();
+  void check_fits(const models::Job& j) const;
   bool try_preempt(models::JobId id);
   void release(models::JobId id);
   void accrue(models::JobId id, sim::SimTime until);
@@ -123,7 +143,14 @@ class World {
   std::vector<sim::EventHandle> spot_event_;                // per pool: next interruption
   std::vector<bool> reclaimed_;                             // per node: interrupted by the provider
   std::vector<std::vector<std::pair<models::JobId, double>>> spot_charges_;  // per node: job accruals
-  std::vector<models::Job> jobs_;
+  // A deque: replicas are added while running, and pointers to jobs (queue,
+  // provisioners' view) must stay valid.
+  std::deque<models::Job> jobs_;
+  std::vector<ServiceState> services_;
+  std::vector<double> load_;                   // per job: a replica's busy share of capacity (1 otherwise)
+  std::vector<sim::EventHandle> ready_event_;  // per job: a replica's cold start ending
+  std::vector<bool> ready_;                    // per job: a replica ready to serve
+  std::vector<bool> deleted_;                  // per job: a replica scaled down while terminating
   std::vector<JobRecord> records_;
   std::vector<sim::EventHandle> completion_;
   std::vector<sim::SimTime> accrued_to_;  // cost accrued up to this time
@@ -136,7 +163,8 @@ class World {
   std::vector<int> awaiting_victims_;  // per preemptor: evictions not yet done
   std::vector<models::JobId> nominated_by_;  // per victim: its preemptor
   sim::EventType ev_arrival_{}, ev_complete_{}, ev_evicted_{}, ev_cycle_{}, ev_node_running_{}, ev_node_ready_{},
-      ev_reconcile_{}, ev_spot_{}, ev_spot_trace_{}, ev_reclaim_{}, ev_restart_{}, ev_partition_{}, ev_mig_ready_{};
+      ev_reconcile_{}, ev_spot_{}, ev_spot_trace_{}, ev_reclaim_{}, ev_restart_{}, ev_partition_{}, ev_mig_ready_{},
+      ev_service_tick_{}, ev_replica_ready_{};
   bool cycle_pending_ = false;
   bool capacity_freed_ = true;
   std::size_t arrived_ = 0, running_ = 0, terminating_ = 0;

@@ -21,6 +21,7 @@ double time_eps(double t) { return 1e-15 * std::max(1.0, std::abs(t)); }
 RequestCounts& RequestCounts::operator+=(const RequestCounts& o) {
   arrived += o.arrived;
   served += o.served;
+  served_direct += o.served_direct;
   dropped += o.dropped;
   timed_out += o.timed_out;
   wait_sum_s += o.wait_sum_s;
@@ -36,13 +37,14 @@ double FluidQueue::queued() const {
 
 double FluidQueue::oldest_wait_s() const { return queue_.empty() ? 0.0 : now_ - queue_.front().head; }
 
-RequestCounts FluidQueue::advance(sim::SimTime until, double rate, const FluidService& service) {
+RequestCounts FluidQueue::advance(sim::SimTime until, double rate, const FluidService& service,
+                                  QueuedWaits* waits) {
   const RatePiece piece{sim::from_seconds(now_), rate};
-  return advance(until, std::span(&piece, 1), service);
+  return advance(until, std::span(&piece, 1), service, waits);
 }
 
 RequestCounts FluidQueue::advance(sim::SimTime until, std::span<const RatePiece> pieces,
-                                  const FluidService& service) {
+                                  const FluidService& service, QueuedWaits* waits) {
   const double end = sim::to_seconds(until);
   if (end < now_) throw std::invalid_argument("fluid queue: cannot go back in time");
   if (service.replicas < 0 || !(service.per_replica_rate >= 0) || !(service.queue_cap >= 0) ||
@@ -58,7 +60,7 @@ RequestCounts FluidQueue::advance(sim::SimTime until, std::span<const RatePiece>
     if (i > 0 && pieces[i].start <= pieces[i - 1].start)
       throw std::invalid_argument("fluid queue: rate pieces must start at increasing times");
     const double piece_end = i + 1 < pieces.size() ? std::min(end, sim::to_seconds(pieces[i + 1].start)) : end;
-    if (piece_end > now_) run(piece_end, pieces[i].rate, service, c);
+    if (piece_end > now_) run(piece_end, pieces[i].rate, service, c, waits);
   }
   c.queued_end = queued();
   return c;
@@ -79,7 +81,7 @@ void FluidQueue::expire(double cutoff, RequestCounts& c) {
   }
 }
 
-void FluidQueue::run(double until, double lambda, const FluidService& s, RequestCounts& c) {
+void FluidQueue::run(double until, double lambda, const FluidService& s, RequestCounts& c, QueuedWaits* waits) {
   const double mu = s.replicas * s.per_replica_rate;  // total service rate
   const double tau = s.timeout_s, cap = s.queue_cap;
   // The back cohort keeps growing if arrivals continue at its density.
@@ -99,6 +101,7 @@ void FluidQueue::run(double until, double lambda, const FluidService& s, Request
         const double served = std::min(lambda, mu);
         c.arrived += lambda * dt;
         c.served += served * dt;
+        c.served_direct += served * dt;
         c.dropped += (lambda - served) * dt;
         now_ = until;
         break;
@@ -137,6 +140,7 @@ void FluidQueue::run(double until, double lambda, const FluidService& s, Request
     c.timed_out += (outflow - mu) * dt;
     // Served fluid at time u waited u - head(u), with head(u) moving at speed v.
     c.wait_sum_s += mu * ((now_ - front.head) * dt + (1 - v) * dt * dt / 2);
+    if (waits && mu * dt > 0) waits->add_queued(mu * dt, now_ - front.head, now_ - front.head + (1 - v) * dt);
     const bool to_end = dt >= until - now_;
     const double next = to_end ? until : now_ + dt;
     front.head = pinned ? next - tau : front.head + v * dt;

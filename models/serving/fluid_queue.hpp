@@ -47,12 +47,21 @@ struct RatePiece {
 
 struct RequestCounts {
   double arrived = 0, served = 0, dropped = 0, timed_out = 0;
+  double served_direct = 0;  // of served: without waiting in the queue
   double queued_start = 0, queued_end = 0;
   // Sum over served requests of their time in queue (request-seconds): divided
   // by `served`, the mean fluid wait.
   double wait_sum_s = 0;
   double queued_delta() const { return queued_end - queued_start; }
   RequestCounts& operator+=(const RequestCounts& o);
+};
+
+// Receives the served requests that waited: `amount` of them, with waits spread
+// uniformly from w0 to w1 seconds (the wait is linear in time within a phase).
+class QueuedWaits {
+ public:
+  virtual ~QueuedWaits() = default;
+  virtual void add_queued(double amount, double w0, double w1) = 0;
 };
 
 class FluidQueue {
@@ -62,9 +71,11 @@ class FluidQueue {
   // increasing; the first at or before now; a piece starting at or after `until`
   // is ignored) and a service that stays the same meanwhile. Throws
   // std::invalid_argument on bad input (negative rates, unordered pieces).
-  RequestCounts advance(sim::SimTime until, std::span<const RatePiece> pieces, const FluidService& service);
+  // `waits`, when given, hears of every served request that waited.
+  RequestCounts advance(sim::SimTime until, std::span<const RatePiece> pieces, const FluidService& service,
+                        QueuedWaits* waits = nullptr);
   // The same for one constant rate.
-  RequestCounts advance(sim::SimTime until, double rate, const FluidService& service);
+  RequestCounts advance(sim::SimTime until, double rate, const FluidService& service, QueuedWaits* waits = nullptr);
   double queued() const;
   // How long the oldest queued request has waited (0 when empty).
   double oldest_wait_s() const;
@@ -76,7 +87,7 @@ class FluidQueue {
     double head, tail, density;
     double amount() const { return density * (tail - head); }
   };
-  void run(double until, double rate, const FluidService& s, RequestCounts& c);
+  void run(double until, double rate, const FluidService& s, RequestCounts& c, QueuedWaits* waits);
   void expire(double cutoff, RequestCounts& c);
 
   double now_;

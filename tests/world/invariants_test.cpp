@@ -222,6 +222,9 @@ void check_invariants(const Outcome& o, const Generated& gen) {
           EXPECT_TRUE(near_rel(rec.cost_usd, expect, 1e-9)) << rec.cost_usd << " vs " << expect;
         }
         break;
+      case JobStatus::stopped:
+        ADD_FAILURE() << "only service replicas stop, and these scenarios have none";
+        break;
       case JobStatus::failed:
         // Only an elastic job out of restarts fails (no pool here shares GPUs, so
         // nothing fails out of GPU memory).
