@@ -8,6 +8,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "analysis/allocation.hpp"
+#include "analysis/focus_export.hpp"
 #include "analysis/h5_writer.hpp"
 #include "util/csv.hpp"
 #include "version.hpp"
@@ -277,6 +279,8 @@ void write_results(const std::string& dir, const world::RunResult& r, const Summ
   write_h5((tmp / "run.h5").string(), r, rec);
   write_jobs_csv((tmp / "jobs.csv").string(), r);
   write_nodes_csv((tmp / "nodes.csv").string(), r);
+  write_allocation_csv((tmp / "allocation.csv").string(), r);
+  write_focus_csv((tmp / "focus.csv").string(), r);
   {
     std::ofstream sc(tmp / "scenario.yaml");
     sc << r.scenario_text;

@@ -12,6 +12,8 @@
 #include "analysis/summary.hpp"
 #include "analysis/terminal_summary.hpp"
 #include "cli/report.hpp"
+#include "cli/advise.hpp"
+#include "cli/allocate.hpp"
 #include "cli/sweep.hpp"
 #include "policies/autoscaling/autoscaler.hpp"
 #include "policies/partitioning/mig_partitioner.hpp"
@@ -267,6 +269,10 @@ int main(int argc, char** argv) {
 
   cli::SweepArgs sweep_args;
   auto* sweep = cli::add_sweep_command(app, sweep_args);
+  cli::AllocateArgs allocate_args;
+  auto* allocate = cli::add_allocate_command(app, allocate_args);
+  cli::AdviseArgs advise_args;
+  auto* advise = cli::add_advise_command(app, advise_args);
   cli::ReportArgs report_args;
   auto* report = cli::add_report_command(app, report_args);
 
@@ -283,6 +289,8 @@ int main(int argc, char** argv) {
     if (*compare) return cmd_compare(scenario_path, varies, seeds, sets, out);
     if (*fgd) return cmd_fgd(fgd_args);
     if (*sweep) return cli::cmd_sweep(sweep_args);
+    if (*allocate) return cli::cmd_allocate(allocate_args);
+    if (*advise) return cli::cmd_advise(advise_args);
     if (*report) return cli::cmd_report(report_args);
     if (*list) {
       list_registry<policies::QueuePolicy>("queue");

@@ -353,7 +353,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   s.text = overrides.empty() ? yaml_text : out.str() + "\n";
   Fields f(root, file, "",
            {"name", "description", "seed", "horizon", "catalog", "cluster", "priority_classes", "workload",
-            "scheduler", "provisioning", "karpenter", "billing", "mig_partitioning", "services"});
+            "scheduler", "provisioning", "karpenter", "billing", "mig_partitioning", "services", "allocation"});
   s.name = f.str("name");
   s.description = f.str("description", "");
   s.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX, 1));
@@ -378,6 +378,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
       }))
     f.fail("mig_partitioning", "static, unless a pool shares its GPUs with sharing: {mode: mig, strategy: mixed}");
   parse_billing(f, s);
+  s.allocation = parse_allocation(f);
   s.workload = f.has("workload") || !f.has("services") ? parse_workload(f.node("workload"), file, base_dir)
                                                        : std::vector<WorkloadSource>{};
   if (f.has("services")) {

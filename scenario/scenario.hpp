@@ -12,6 +12,7 @@
 #include "models/spot_market.hpp"
 #include "scenario/policy_yaml.hpp"
 #include "scenario/services_yaml.hpp"
+#include "scenario/allocation_yaml.hpp"
 #include "scenario/workload_yaml.hpp"
 #include "sim/time.hpp"
 
@@ -68,6 +69,7 @@ struct Scenario {
   PolicyChoice provisioning{"static", {}};
   PolicyChoice mig_partitioning{"static", {}};  // how MIG layouts follow demand
   BillingSpec billing;
+  AllocationSpec allocation;  // cost allocation: idle and overhead (docs/cost.md)
 };
 
 // Default boot time (running -> Ready): GPU nodes start a driver and the device
