@@ -10,6 +10,7 @@ pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
+  jupyter-nbconvert python3-nbconvert python3-ipykernel
 )
 missing=()
 for p in "${pkgs[@]}"; do
