@@ -40,11 +40,18 @@ ReplayedRun replay_run(const std::string& run_dir, const std::string& scenario_d
   const double recorded = summary["cost_usd"]["total"].get<double>();
   const fs::path scenario_path = dir / "scenario.yaml";
   ReplayedRun out;
-  out.scenario = std::make_unique<scenario::Scenario>(scenario::parse_scenario(
-      read_file(scenario_path), scenario_path.string(), scenario_dir.empty() ? dir.string() : scenario_dir));
-  sim::NullRecorder rec;
-  world::World w(*out.scenario, seed, rec);
-  out.result = w.run();
+  const std::string base = scenario_dir.empty() ? dir.string() : scenario_dir;
+  try {
+    out.scenario = std::make_unique<scenario::Scenario>(
+        scenario::parse_scenario(read_file(scenario_path), scenario_path.string(), base));
+    sim::NullRecorder rec;
+    world::World w(*out.scenario, seed, rec);
+    out.result = w.run();
+  } catch (const InputError& e) {
+    // Traces and catalogs named by relative paths resolve from `base`.
+    throw InputError(std::string(e.what()) + " (replaying " + scenario_path.string() + "; relative paths resolve from " +
+                     base + ": pass --scenario-dir with the original scenario's directory)");
+  }
   double total = 0;
   for (const auto& b : out.result.bills) total += b.cost_usd;
   if (std::abs(total - recorded) > 1e-9 * std::max(1.0, std::abs(recorded))) {

@@ -220,6 +220,33 @@ TEST(Advise, ReplayReproducesTheRunAndRefusesAMismatch) {
   std::filesystem::remove_all(dir);
 }
 
+// A trace named by a path relative to the scenario's folder: the replay finds it
+// through --scenario-dir, and says so when it is missing.
+TEST(Advise, ReplayResolvesRelativePathsFromTheScenarioDir) {
+  const std::filesystem::path base = ::testing::TempDir() + "advise_rel_" + std::to_string(::getpid());
+  std::filesystem::create_directories(base / "traces");
+  std::ofstream(base / "traces" / "t.csv") << "job_id,submit,duration,gpus,team\na,0,1h,1,ml\n";
+  const std::string yaml = "name: rel\nhorizon: 2h\ncluster:\n  pools:\n    - {name: g, instance_type: g5.xlarge, "
+                           "count: 1}\nworkload:\n  - {name: t, csv: traces/t.csv}\n";
+  const auto s = scenario::parse_scenario(yaml, (base / "rel.yaml").string(), base.string());
+  analysis::MemoryRecorder rec;
+  world::World w(s, s.seed, rec);
+  const auto r = w.run();
+  const std::string dir = (base / "run").string();
+  analysis::write_results(dir, r, analysis::summarize(r), rec);
+  try {
+    analysis::replay_run(dir);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("pass --scenario-dir with the original scenario's directory"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto run = analysis::replay_run(dir, base.string());
+  EXPECT_EQ(run.result.records[0].cost_usd, r.records[0].cost_usd);
+  std::filesystem::remove_all(base);
+}
+
 TEST(Advise, SubcommandsWriteAdviceAndPrintTheAllocation) {
   const std::string dir = write_run("advise_cli");
   auto [rc, out] = fleetsim("advise " + dir);
