@@ -259,7 +259,10 @@ void scale_down_delay(const world::RunResult& r, const scenario::Scenario& s, co
   double cost = 0;
   std::vector<double> windows;
   for (const auto& n : nodes) {
-    if (n.terminated == sim::kNever || n.terminated >= r.end || n.ready_at == sim::kNever) continue;
+    // Removed by the provisioner before the end: not reclaimed by the provider
+    // (spot), and it had become Ready.
+    if (n.terminated == sim::kNever || n.terminated >= r.end || n.ready_at == sim::kNever || r.bills[n.id].reclaimed)
+      continue;
     const sim::SimTime last_busy = n.pods_changed != sim::kNever ? std::max(n.pods_changed, n.ready_at) : n.ready_at;
     const sim::SimTime window = std::max<sim::SimTime>(0, n.terminated - last_busy);
     ++removals;
