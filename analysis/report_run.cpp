@@ -42,7 +42,8 @@ std::string money(double v) { return std::isfinite(v) ? std::string(1, '$').appe
 std::string pct(double f) { return std::isfinite(f) ? fixed(100 * f, 1) + "%" : "n/a"; }
 std::string count(double v) { return fixed(v, 0); }
 std::string duration(double s) {
-  return std::isfinite(s) ? human_duration(s) + " (" + fixed(s, 0) + " s)" : "n/a";
+  if (!std::isfinite(s)) return "n/a";
+  return s < 60 ? human_duration(s) : human_duration(s) + " (" + fixed(s, 0) + " s)";
 }
 
 // A step series in hours, held until the end of the run.
@@ -77,8 +78,10 @@ std::string headline_table(const json& s) {
   row("fleetsim", text(s, "fleetsim_version") + " (commit " + text(s, "git_commit") + ")");
   const bool cut = s.value("stopped_at_horizon", false);
   row("simulated", duration(num(s, {"simulated_s"})) + (cut ? ", stopped at the horizon" : ", all work done"));
-  row("nodes", count(num(s, {"capacity", "nodes"})));
-  row("GPUs", count(num(s, {"capacity", "gpus"})));
+  row("nodes that ran", count(num(s, {"capacity", "nodes"})));
+  if (std::isfinite(num(s, {"capacity", "node_hours"})))
+    row("node-hours", fixed(num(s, {"capacity", "node_hours"}), 1));
+  row("GPUs at the end", count(num(s, {"capacity", "gpus"})));
   const double total = num(s, {"cost_usd", "total"}), idle = num(s, {"cost_usd", "idle"});
   row("cost, total", money(total));
   row("cost, allocated to jobs", money(num(s, {"cost_usd", "allocated_to_jobs"})));
@@ -91,8 +94,12 @@ std::string headline_table(const json& s) {
   if (num(s, {"utilization", "known_share"}) > 0)
     row("GPU utilization", pct(num(s, {"utilization", "gpu_utilization"})) + " of provisioned, " +
                                pct(num(s, {"utilization", "allocated_gpu_utilization"})) + " of allocated");
-  for (const char* k : {"total", "arrived", "succeeded", "failed", "running", "queued", "not_arrived", "preemptions"})
-    if (std::isfinite(num(s, {"jobs", k}))) row(std::string("jobs ") + k, count(num(s, {"jobs", k})));
+  for (const auto& [k, label] : {std::pair{"total", "jobs total"}, {"arrived", "jobs arrived"},
+                                 {"succeeded", "jobs succeeded"}, {"failed", "jobs failed"},
+                                 {"running", "jobs running at the end"}, {"queued", "jobs queued at the end"},
+                                 {"not_arrived", "jobs submitted after the horizon"}, {"preemptions", "preemptions"},
+                                 {"evictions", "evictions (node removed or reclaimed)"}})
+    if (std::isfinite(num(s, {"jobs", k}))) row(label, count(num(s, {"jobs", k})));
   for (const auto& [key, label] : {std::pair{"queue_wait_s", "queue wait"}, {"completion_time_s", "completion time"}})
     for (const char* q : {"p50", "p90", "p99", "mean"})
       row(std::string(label) + ' ' + q, duration(num(s, {key, q})));
@@ -136,10 +143,13 @@ std::string cost_figure(const RunInputs& r, double end_s) {
     c.y.push_back(acc);
   }
   const std::string svg = svg::line_chart({"Cumulative cost", "hours", "USD"}, {c});
+  const std::string ends = money(acc) == money(total)
+                               ? "it ends at the bill in summary.json, " + money(total) + "."
+                               : "it ends at " + money(acc) + "; the bill in summary.json is " + money(total) +
+                                     " (billing minimums and price changes make the difference).";
   return figure(svg, "GPUs provisioned over time at " + money(price) + " per GPU-hour (" +
                          (uniform ? "every node's price" : "the run's mean: total cost / provisioned GPU-hours") +
-                         "); it ends at " + money(acc) + ". The bill in summary.json is " + money(total) +
-                         (uniform ? " (billing minimums and spot prices make any difference)." : "."));
+                         "); " + ends);
 }
 
 std::string histogram_figure(const std::vector<double>& v_s) {

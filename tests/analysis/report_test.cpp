@@ -91,7 +91,7 @@ TEST_F(ReportRun, CumulativeCostEndsAtTheBill) {
   // last job does) and nodes living far beyond the billing minimum: GPUs
   // provisioned x price per GPU-hour integrates to the bill.
   const std::string bill = dollars(summary_["cost_usd"]["total"]);
-  EXPECT_NE(html_.find("(every node's price); it ends at " + bill + ". The bill in summary.json is " + bill),
+  EXPECT_NE(html_.find("(every node's price); it ends at the bill in summary.json, " + bill + "."),
             std::string::npos)
       << bill;
 }
