@@ -11,6 +11,7 @@
 #include "analysis/allocation.hpp"
 #include "analysis/focus_export.hpp"
 #include "analysis/h5_writer.hpp"
+#include "analysis/purchases.hpp"
 #include "util/csv.hpp"
 #include "version.hpp"
 
@@ -268,6 +269,15 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                    {"by_pool", s.cost_by_pool},
                    {"by_capacity_type", s.cost_by_capacity_type},
                    {"by_team", s.cost_by_team}};
+  if (s.purchases)  // the bill with the scenario's commitments (docs/purchasing.md)
+    j["purchases"] = {{"policy", s.purchases->policy},
+                      {"price_book", s.purchases->price_book},
+                      {"commitments", s.purchases->commitments},
+                      {"cost_list_usd", s.purchases->list_usd},
+                      {"cost_effective_usd", s.purchases->effective_usd},
+                      {"commitment_unused_usd", s.purchases->unused_usd},
+                      {"commitment_savings_usd", s.purchases->list_usd - s.purchases->effective_usd},
+                      {"notes", s.purchases->notes}};
   return j.dump(2) + "\n";
 }
 
@@ -279,6 +289,8 @@ void write_results(const std::string& dir, const world::RunResult& r, const Summ
   write_h5((tmp / "run.h5").string(), r, rec);
   write_jobs_csv((tmp / "jobs.csv").string(), r);
   write_nodes_csv((tmp / "nodes.csv").string(), r);
+  write_usage_csv((tmp / "usage.csv").string(), usage_curve(r));
+  if (s.purchases) write_purchases_csv((tmp / "purchases.csv").string(), *s.purchases);
   write_allocation_csv((tmp / "allocation.csv").string(), r);
   write_focus_csv((tmp / "focus.csv").string(), r);
   {

@@ -175,6 +175,10 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
     m.emplace_back("allocated_gpu_utilization", s.allocated_gpu_utilization);
     m.emplace_back("cost_per_finished_job_usd", s.jobs_succeeded > 0 ? s.cost_total / static_cast<double>(s.jobs_succeeded) : 0);
   }
+  if (s.purchases) {  // only with a purchasing: block, so that other tables stay as they were
+    m.emplace_back("cost_effective_usd", s.purchases->effective_usd);
+    m.emplace_back("commitment_unused_usd", s.purchases->unused_usd);
+  }
   if (s.wait_s_by_team.size() > 1)
     for (const auto& [team, p] : s.wait_s_by_team) m.emplace_back("wait_mean_s[" + team + "]", p.mean);
   return m;

@@ -3,9 +3,11 @@
 // summary, summary.json and `fleetsim compare` report.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/purchasing.hpp"
 #include "world/run_result.hpp"
 
 namespace fleetsim::analysis {
@@ -79,6 +81,16 @@ struct Summary {
   std::map<std::string, double> cost_by_capacity_type;  // on-demand, spot
   std::map<std::string, double> cost_by_team;
   double cost_per_gpu_hour_used = 0;  // total / allocated GPU-hours
+  // The bill under the scenario's purchase options (purchasing:, analysis/purchases.hpp).
+  // cost_total stays the bill at on-demand and spot prices (= list_usd); effective_usd
+  // has the commitments' fees instead, unused parts included. Absent without purchasing:.
+  struct Purchases {
+    std::string policy, price_book;
+    std::vector<std::string> commitments, notes;
+    double list_usd = 0, effective_usd = 0, unused_usd = 0;
+    std::vector<models::BillRow> rows;  // by hour and category: purchases.csv
+  };
+  std::optional<Purchases> purchases;
 };
 
 Summary summarize(const world::RunResult& r);

@@ -50,6 +50,14 @@ void print_summary(std::ostream& out, const Summary& s) {
     else rest -= pools[i].first;
   }
   if (pools.size() > 5) out << "              " << pools.size() - 4 << " other pools: " << money(rest) << "\n";
+  if (s.purchases) {
+    const auto& p = *s.purchases;
+    out << "  purchases   " << p.policy << ": " << money(p.effective_usd) << " effective (list " << money(p.list_usd)
+        << ", commitment savings " << money(p.list_usd - p.effective_usd) << ", unused commitment "
+        << money(p.unused_usd) << ")\n";
+    for (const auto& c : p.commitments) out << "              " << c << "\n";
+    for (const auto& n : p.notes) out << "              note: " << n << "\n";
+  }
   out << "  GPUs        " << pct(s.gpu_allocation) << " of provisioned GPU-hours allocated ("
       << static_cast<long long>(s.gpu_seconds_allocated / 3600) << " of "
       << static_cast<long long>(s.gpu_seconds_provisioned / 3600) << " GPU-h)\n";

@@ -8,17 +8,21 @@
 #include "analysis/fgd_experiment.hpp"
 #include "analysis/fgd_report.hpp"
 #include "analysis/memory_recorder.hpp"
+#include "analysis/purchases.hpp"
 #include "analysis/results_dir.hpp"
 #include "analysis/summary.hpp"
 #include "analysis/terminal_summary.hpp"
 #include "cli/report.hpp"
 #include "cli/advise.hpp"
 #include "cli/allocate.hpp"
+#include "cli/commit.hpp"
+#include "cli/study.hpp"
 #include "cli/sweep.hpp"
 #include "policies/autoscaling/autoscaler.hpp"
 #include "policies/partitioning/mig_partitioner.hpp"
 #include "policies/placement/placement_policy.hpp"
 #include "policies/provisioning/provisioner.hpp"
+#include "policies/purchasing/purchase_policy.hpp"
 #include "policies/queueing/queue_policy.hpp"
 #include "policies/sharing/sharing_policy.hpp"
 #include "scenario/scenario.hpp"
@@ -38,6 +42,7 @@ int cmd_run(const std::string& path, std::optional<std::uint64_t> seed, std::str
   world::World w(s, used_seed, rec);
   auto result = w.run({!quiet});
   auto summary = analysis::summarize(result);
+  analysis::add_purchases(summary, result, s.purchasing);
   if (out.empty()) out = "results/" + s.name;
   analysis::write_results(out, result, summary, rec);
   if (!quiet) {
@@ -110,7 +115,9 @@ int cmd_compare(const std::string& path, const std::vector<std::string>& varies,
       if (tty) std::cerr << "\r  running " << vr.label << ", seed " << k + 1 << "/" << seeds << "          " << std::flush;
       sim::NullRecorder rec;
       world::World w(scenarios[v], scenarios[v].seed + static_cast<std::uint64_t>(k), rec);
-      vr.per_seed.push_back(analysis::summarize(w.run()));
+      const auto r = w.run();
+      vr.per_seed.push_back(analysis::summarize(r));
+      analysis::add_purchases(vr.per_seed.back(), r, scenarios[v].purchasing);
     }
     results.push_back(std::move(vr));
   }
@@ -276,6 +283,11 @@ int main(int argc, char** argv) {
   cli::ReportArgs report_args;
   auto* report = cli::add_report_command(app, report_args);
 
+  cli::CommitArgs commit_args;
+  auto* commit = cli::add_commit_command(app, commit_args);
+  cli::StudyArgs study_args;
+  auto* study = cli::add_study_command(app, study_args);
+
   auto* list = app.add_subcommand("list", "List the available policies and their parameters.");
 
   try {
@@ -289,6 +301,8 @@ int main(int argc, char** argv) {
     if (*compare) return cmd_compare(scenario_path, varies, seeds, sets, out);
     if (*fgd) return cmd_fgd(fgd_args);
     if (*sweep) return cli::cmd_sweep(sweep_args);
+    if (*commit) return cli::cmd_commit(commit_args);
+    if (*study) return cli::cmd_study(study_args);
     if (*allocate) return cli::cmd_allocate(allocate_args);
     if (*advise) return cli::cmd_advise(advise_args);
     if (*report) return cli::cmd_report(report_args);
@@ -296,6 +310,7 @@ int main(int argc, char** argv) {
       list_registry<policies::QueuePolicy>("queue");
       list_registry<policies::PlacementPolicy>("placement");
       list_registry<policies::Provisioner>("provisioning");
+      list_registry<policies::PurchasePolicy>("purchasing (purchasing.policy)");
       list_registry<policies::MigPartitioner>("MIG partitioning (mig_partitioning)");
       list_registry<policies::SharingPolicy>("GPU-sharing (fleetsim fgd)");
       list_registry<policies::Autoscaler>("service autoscaling (not yet used by runs; docs/serving.md)");

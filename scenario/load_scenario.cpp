@@ -353,13 +353,14 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& file, c
   s.text = overrides.empty() ? yaml_text : out.str() + "\n";
   Fields f(root, file, "",
            {"name", "description", "seed", "horizon", "catalog", "cluster", "priority_classes", "workload",
-            "scheduler", "provisioning", "karpenter", "billing", "mig_partitioning", "services", "allocation"});
+            "scheduler", "provisioning", "karpenter", "billing", "mig_partitioning", "services", "allocation", "purchasing"});
   s.name = f.str("name");
   s.description = f.str("description", "");
   s.seed = static_cast<std::uint64_t>(f.integer("seed", 0, INT64_MAX, 1));
   s.horizon = f.duration("horizon", sim::kNever);
   if (s.horizon <= 0) f.fail("horizon", "a positive duration");
   parse_catalog(f, base_dir, s);
+  s.purchasing = parse_purchasing(f, base_dir, s.catalog);  // before the cluster: may move pools to spot
   parse_priority_classes(f, s);
   if (f.has("cluster")) parse_cluster(f, base_dir, s);
   if (f.has("karpenter")) parse_karpenter(f, base_dir, s);

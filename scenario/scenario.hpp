@@ -11,6 +11,7 @@
 #include "models/priority.hpp"
 #include "models/spot_market.hpp"
 #include "scenario/policy_yaml.hpp"
+#include "scenario/purchasing_yaml.hpp"
 #include "scenario/services_yaml.hpp"
 #include "scenario/allocation_yaml.hpp"
 #include "scenario/workload_yaml.hpp"
@@ -69,6 +70,7 @@ struct Scenario {
   PolicyChoice provisioning{"static", {}};
   PolicyChoice mig_partitioning{"static", {}};  // how MIG layouts follow demand
   BillingSpec billing;
+  PurchasingSpec purchasing;  // purchase options (purchasing:, docs/purchasing.md)
   AllocationSpec allocation;  // cost allocation: idle and overhead (docs/cost.md)
 };
 

@@ -138,7 +138,7 @@ TEST(CliBadInput, UnknownKeySuggestsNearest) {
   EXPECT_EQ(r.err, "error: " + path +
                        ":7: shedulr: unknown key (did you mean 'scheduler'?); valid keys here: name, description, "
                        "seed, horizon, catalog, cluster, priority_classes, workload, scheduler, provisioning, karpenter, billing, "
-                       "mig_partitioning\n");
+                       "mig_partitioning, services, allocation, purchasing\n");
 }
 
 TEST(CliBadInput, WrongType) {
@@ -262,7 +262,7 @@ TEST(CliBadInput, BadSetPath) {
   EXPECT_EQ(r.err, "error: " + tmp("set_key.yaml") +
                        ": shedulr: unknown key (did you mean 'scheduler'?); valid keys here: name, description, "
                        "seed, horizon, catalog, cluster, priority_classes, workload, scheduler, provisioning, karpenter, billing, "
-                       "mig_partitioning\n");
+                       "mig_partitioning, services, allocation, purchasing\n");
 }
 
 TEST(CliBadInput, InvalidYamlSyntax) {
