@@ -12,6 +12,7 @@
 #include "analysis/focus_export.hpp"
 #include "analysis/h5_writer.hpp"
 #include "analysis/purchases.hpp"
+#include "analysis/service_outputs.hpp"
 #include "util/csv.hpp"
 #include "version.hpp"
 
@@ -46,7 +47,8 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
   const std::size_t n = r.jobs.size();
   std::vector<std::int64_t> id(n), prio(n), pods(n), gpus(n), preempt(n), evict(n);
   std::vector<std::int64_t> restarts(n), rescales(n), replicas(n), min_rep(n), max_rep(n), ooms(n);
-  std::vector<double> lost(n), ckpt(n), pause(n), topo(n);
+  std::vector<double> lost(n), ckpt(n), pause(n), topo(n), deadline(n);
+  std::vector<std::int64_t> missed(n);
   std::vector<double> submit(n), dur(n), start(n), end(n), wait(n), jct(n), gpu_s(n), cost(n);
   std::vector<std::string> name(n), ns(n), team(n), pclass(n), status(n), labels(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -82,6 +84,8 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
     cost[i] = rc.cost_usd;
     topo[i] = rc.topology_rate;
     ooms[i] = rc.oom_kills;
+    deadline[i] = j.deadline == sim::kNever ? std::nan("") : sim::to_seconds(j.deadline);
+    missed[i] = deadline_outcome(j, rc, r.end) == DeadlineOutcome::missed;
   }
   hid_t g = f.group("/jobs");
   f.column(g, "id", id);
@@ -114,6 +118,9 @@ void write_h5(const std::string& path, const world::RunResult& r, const MemoryRe
   f.column(g, "cost_usd", cost, "USD");
   f.column(g, "topology_rate", topo);
   f.column(g, "oom_kills", ooms);
+  f.column(g, "deadline_s", deadline, "s");
+  f.column(g, "deadline_missed", missed);
+  write_services_h5(f, r.services);
 
   std::vector<std::int64_t> pjob, pidx, pcpu, pmem, pgpu, pmilli, pnode;
   for (std::size_t i = 0; i < n; ++i)
@@ -181,7 +188,8 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
   std::ofstream out(path);
   out.precision(17);
   out << "id,name,namespace,team,priority_class,priority,pods,gpus,submit_s,duration_s,status,first_start_s,end_s,"
-         "wait_s,preemptions,evictions,lost_work_s,gpu_seconds,cost_usd,replicas,restarts,rescales,topology_rate,oom_kills\n";
+         "wait_s,preemptions,evictions,lost_work_s,gpu_seconds,cost_usd,replicas,restarts,rescales,topology_rate,oom_kills,"
+         "deadline_s,deadline_missed\n";
   for (std::size_t i = 0; i < r.jobs.size(); ++i) {
     const auto& j = r.jobs[i];
     const auto& rc = r.records[i];
@@ -196,7 +204,9 @@ void write_jobs_csv(const std::string& path, const world::RunResult& r) {
     if (rc.first_start >= 0) out << sim::to_seconds(rc.first_start - j.submit);
     out << ',' << rc.preemptions << ',' << rc.evictions << ',' << rc.lost_work_s << ',' << rc.gpu_seconds << ','
         << rc.cost_usd << ',' << rc.replicas << ',' << rc.restarts << ',' << rc.rescales << ',' << rc.topology_rate << ',' << rc.oom_kills
-        << '\n';
+        << ',';
+    if (j.deadline != sim::kNever) out << sim::to_seconds(j.deadline);
+    out << ',' << (deadline_outcome(j, rc, r.end) == DeadlineOutcome::missed) << '\n';
   }
   if (!out) throw std::runtime_error("cannot write " + path);
 }
@@ -233,6 +243,17 @@ std::string summary_json(const Summary& s, const world::RunResult& r) {
                {"preemptions", s.preemptions},     {"evictions", s.evictions},
                {"spot_interruptions", s.interruptions}, {"oom_kills", s.oom_kills},
                {"mig_reconfigurations", s.mig_reconfigurations}};
+  if (!s.services.empty()) j["services"] = services_json(s.services);
+  if (s.deadlines.jobs > 0)
+    j["deadlines"] = {{"jobs", s.deadlines.jobs},
+                      {"met", s.deadlines.met},
+                      {"missed", s.deadlines.missed},
+                      {"open", s.deadlines.open}};
+  if (s.notebooks.sessions > 0)
+    j["notebooks"] = {{"sessions", s.notebooks.sessions},
+                      {"culled", s.notebooks.culled},
+                      {"gpu_hours", s.notebooks.gpu_hours},
+                      {"idle_gpu_hours", s.notebooks.idle_gpu_hours}};
   j["queue_wait_s"] = pct_json(s.wait_s);
   j["completion_time_s"] = pct_json(s.jct_s);
   for (const auto& [team, p] : s.wait_s_by_team) j["queue_wait_s_by_team"][team] = pct_json(p);
@@ -289,6 +310,7 @@ void write_results(const std::string& dir, const world::RunResult& r, const Summ
   write_h5((tmp / "run.h5").string(), r, rec);
   write_jobs_csv((tmp / "jobs.csv").string(), r);
   write_nodes_csv((tmp / "nodes.csv").string(), r);
+  if (!r.services.empty()) write_services_csv((tmp / "services.csv").string(), r.services);
   write_usage_csv((tmp / "usage.csv").string(), usage_curve(r));
   if (s.purchases) write_purchases_csv((tmp / "purchases.csv").string(), *s.purchases);
   write_allocation_csv((tmp / "allocation.csv").string(), r);

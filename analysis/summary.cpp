@@ -1,5 +1,7 @@
 #include "analysis/summary.hpp"
 
+#include "analysis/service_outputs.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -29,6 +31,24 @@ Percentiles percentiles(std::vector<double> v) {
   p.p99 = percentile(v, 0.99);
   p.max = v.back();
   return p;
+}
+
+DeadlineOutcome deadline_outcome(const models::Job& j, const world::JobRecord& rec, sim::SimTime run_end) {
+  if (j.deadline == sim::kNever) return DeadlineOutcome::none;
+  if (rec.status == JobStatus::succeeded) return rec.end <= j.deadline ? DeadlineOutcome::met : DeadlineOutcome::missed;
+  // Not finished: missed once the deadline has passed, or when it never will finish.
+  if (j.deadline <= run_end || rec.status == JobStatus::failed) return DeadlineOutcome::missed;
+  return DeadlineOutcome::open;
+}
+
+const char* to_string(DeadlineOutcome o) {
+  switch (o) {
+    case DeadlineOutcome::none: return "none";
+    case DeadlineOutcome::met: return "met";
+    case DeadlineOutcome::missed: return "missed";
+    case DeadlineOutcome::open: return "open";
+  }
+  return "?";
 }
 
 Summary summarize(const world::RunResult& r) {
@@ -71,6 +91,18 @@ Summary summarize(const world::RunResult& r) {
     if (rec.status == JobStatus::succeeded) jcts.push_back(sim::to_seconds(rec.end - j.submit));
     if (rec.status == JobStatus::succeeded && j.duration > 0 && !j.elastic)
       slowdowns.push_back(static_cast<double>(rec.end - rec.first_start) / static_cast<double>(j.duration));
+    if (const DeadlineOutcome d = deadline_outcome(j, rec, r.end); d != DeadlineOutcome::none) {
+      s.deadlines.jobs++;
+      s.deadlines.met += d == DeadlineOutcome::met;
+      s.deadlines.missed += d == DeadlineOutcome::missed;
+      s.deadlines.open += d == DeadlineOutcome::open;
+    }
+    if (j.notebook_active_share >= 0) {
+      s.notebooks.sessions++;
+      s.notebooks.culled += j.culled;
+      s.notebooks.gpu_hours += rec.gpu_seconds / 3600;
+      s.notebooks.idle_gpu_hours += rec.gpu_seconds / 3600 * (1 - j.notebook_active_share);
+    }
     s.wait_total_s += rec.wait_s;
     s.provisioning_wait_s += rec.provisioning_wait_s;
     s.jobs_waited_for_nodes += rec.provisioning_wait_s > 0;
@@ -179,8 +211,15 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s) {
     m.emplace_back("cost_effective_usd", s.purchases->effective_usd);
     m.emplace_back("commitment_unused_usd", s.purchases->unused_usd);
   }
+  // Only where jobs have deadlines or notebooks ran, so that other tables stay as they were.
+  if (s.deadlines.jobs > 0) m.emplace_back("deadline_misses", static_cast<double>(s.deadlines.missed));
+  if (s.notebooks.sessions > 0) {
+    m.emplace_back("notebook_sessions_culled", static_cast<double>(s.notebooks.culled));
+    m.emplace_back("notebook_idle_gpu_hours", s.notebooks.idle_gpu_hours);
+  }
   if (s.wait_s_by_team.size() > 1)
     for (const auto& [team, p] : s.wait_s_by_team) m.emplace_back("wait_mean_s[" + team + "]", p.mean);
+  add_service_metrics(s.services, m);
   return m;
 }
 

@@ -1,5 +1,7 @@
 #include "analysis/terminal_summary.hpp"
 
+#include "analysis/service_outputs.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -36,7 +38,7 @@ void print_summary(std::ostream& out, const Summary& s) {
   std::snprintf(nh, sizeof nh, "%.1f", s.node_hours);
   out << "  cluster     " << s.nodes << " nodes ran for " << nh << " node-hours; " << s.gpus << " GPUs at the end\n";
   out << "  cost        " << money(s.cost_total) << " total: " << money(s.cost_allocated) << " used by jobs, "
-      << money(s.cost_idle) << " idle (" << pct(s.cost_total > 0 ? s.cost_idle / s.cost_total : 0) << ")\n";
+      << money(std::abs(s.cost_idle) < 0.005 ? 0.0 : s.cost_idle) << " idle (" << pct(s.cost_total > 0 ? s.cost_idle / s.cost_total : 0) << ")\n";
   if (s.cost_by_capacity_type.count("spot"))
     out << "              spot " << money(s.cost_by_capacity_type.at("spot")) << ", on-demand "
         << money(s.cost_by_capacity_type.count("on-demand") ? s.cost_by_capacity_type.at("on-demand") : 0) << "\n";
@@ -84,11 +86,19 @@ void print_summary(std::ostream& out, const Summary& s) {
     }
     out << "\n";
   }
-  out << "  jobs        " << s.jobs_succeeded << " of " << s.jobs_arrived << " arrived finished, " << s.jobs_running
-      << " running, " << s.jobs_queued << " queued";
-  if (s.jobs_failed) out << ", " << s.jobs_failed << " failed";
-  if (s.jobs_not_arrived) out << ", " << s.jobs_not_arrived << " after the horizon";
-  out << "; " << s.preemptions << " preemptions";
+  print_services(out, s.services);
+  // A run of services alone has no jobs to report.
+  const bool jobs = s.jobs_total > 0 || s.services.empty();
+  if (jobs) {
+    out << "  jobs        " << s.jobs_succeeded << " of " << s.jobs_arrived << " arrived finished, " << s.jobs_running
+        << " running, " << s.jobs_queued << " queued";
+    if (s.jobs_failed) out << ", " << s.jobs_failed << " failed";
+    if (s.jobs_not_arrived) out << ", " << s.jobs_not_arrived << " after the horizon";
+    out << "; ";
+  } else {
+    out << "  pods        ";
+  }
+  out << s.preemptions << " preemptions";
   if (s.evictions) out << ", " << s.evictions << " evictions (node removed or reclaimed)";
   if (s.interruptions) out << ", " << s.interruptions << " spot interruptions";
   out << "\n";
@@ -105,6 +115,17 @@ void print_summary(std::ostream& out, const Summary& s) {
     if (s.mig_reconfigurations) out << "; " << s.mig_reconfigurations << " MIG re-partitions";
     out << "\n";
   }
+  if (s.deadlines.jobs > 0)
+    out << "  deadlines   " << s.deadlines.jobs << " jobs with a deadline: " << s.deadlines.met << " met, "
+        << s.deadlines.missed << " missed, " << s.deadlines.open << " still open at the end\n";
+  if (s.notebooks.sessions > 0) {
+    char g[224];
+    std::snprintf(g, sizeof g, "%zu sessions, %zu ended by the idle culler; %.1f GPU-h held, %.1f of them idle (%s)",
+                  s.notebooks.sessions, s.notebooks.culled, s.notebooks.gpu_hours, s.notebooks.idle_gpu_hours,
+                  pct(s.notebooks.gpu_hours > 0 ? s.notebooks.idle_gpu_hours / s.notebooks.gpu_hours : 0).c_str());
+    out << "  notebooks   " << g << "\n";
+  }
+  if (!jobs) return;
   out << "  queue wait  p50 " << human_duration(s.wait_s.p50) << ", p90 " << human_duration(s.wait_s.p90)
       << ", p99 " << human_duration(s.wait_s.p99) << ", mean " << human_duration(s.wait_s.mean) << "\n";
   if (s.jobs_waited_for_nodes > 0)

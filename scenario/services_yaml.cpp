@@ -172,10 +172,17 @@ ServiceSpec parse_service(const YAML::Node& n, const std::string& file, const st
     if (metric.empty() && e)
       for (const auto& p : e->params)
         if (p.name == "metric") metric = p.default_value;
+    std::string listed;
+    for (const auto& m : s.metrics) listed += std::string(listed.empty() ? "" : ", ") + to_string(m.name);
     if (!metric.empty() && std::none_of(s.metrics.begin(), s.metrics.end(),
-                                        [&](const ServiceMetric& m) { return to_string(m.name) == metric; }))
-      fail_at(f.node("autoscaler"), file, f.field("autoscaler") + ".metric",
-              "a metric listed in " + f.field("metrics") + " (the autoscaler reads '" + metric + "')");
+                                        [&](const ServiceMetric& m) { return to_string(m.name) == metric; })) {
+      if (it != s.autoscaler->params.end())
+        fail_at(f.node("autoscaler")["metric"], file, f.field("autoscaler") + ".metric",
+                "one of the metrics listed in " + f.field("metrics") + " (" + listed + ")");
+      throw InputError(file + ":" + std::to_string(line_of(f.node("autoscaler"))) + ": " + f.field("autoscaler") +
+                       ": the " + s.autoscaler->name + " autoscaler reads " + metric + " by default, which " +
+                       f.field("metrics") + " does not list (" + listed + "); list it or set metric:");
+    }
   } else if (f.has("metrics")) {
     f.fail("metrics", "no metrics without an autoscaler (they are what it observes)");
   }

@@ -76,7 +76,7 @@ struct ServiceResult {
   // Requests answered within the SLO over requests that arrived and left (served,
   // dropped or timed out): a dropped or timed-out request missed it.
   double slo_attainment = 0;
-  int cold_starts = 0;              // replicas that became ready
+  int cold_starts = 0;              // replicas that became ready after a cold start (not those serving at t = 0)
   double cold_start_s = 0;          // their time from placement to ready, summed
   double pending_s = 0;             // replicas' time waiting for a node, summed
   double ready_replica_s = 0;       // ready replicas x time

@@ -25,7 +25,7 @@ void World::init_services() {
   if (scenario_.services.empty()) return;
   ev_service_tick_ = sim_.add_handler("service-tick", [this](std::uint64_t i) { on_service_tick(i); });
   ev_replica_ready_ =
-      sim_.add_handler("replica-ready", [this](std::uint64_t j) { on_replica_ready(static_cast<JobId>(j)); });
+      sim_.add_handler("replica-ready", [this](std::uint64_t j) { replica_ready(static_cast<JobId>(j), true); });
   services_.reserve(scenario_.services.size());
   for (std::size_t i = 0; i < scenario_.services.size(); ++i) {
     const scenario::ServiceSpec& spec = scenario_.services[i];
@@ -61,6 +61,9 @@ void World::init_services() {
     sv.s_desired = recorder_.series("replicas_desired." + spec.name, "replicas");
     sim_.every(sv.autoscaler ? sv.autoscaler->period() : kFixedServicePeriod, 0, ev_service_tick_, i);
     scale_service(i, spec.replicas);
+    // The Deployment existed before the scenario starts: replicas that find a
+    // node at once are already serving (no cold start at t = 0).
+    for (JobId id : sv.replicas) prewarmed_[id] = true;
   }
 }
 
@@ -234,10 +237,13 @@ bool World::replica_deleted(JobId id) {
 // Placed and started: it pulls its image and loads its model before serving.
 void World::start_replica(JobId id) {
   const scenario::ServiceSpec& spec = *services_[static_cast<std::size_t>(jobs_[id].service)].spec;
+  const bool warm = prewarmed_[id] && sim_.now() == 0;
+  prewarmed_[id] = false;
+  if (warm) return replica_ready(id, false);
   ready_event_[id] = sim_.after(spec.image_pull + spec.model_load, ev_replica_ready_, id);
 }
 
-void World::on_replica_ready(JobId id) {
+void World::replica_ready(JobId id, bool cold) {
   if (records_[id].status != JobStatus::running || backing_off_[id] || ready_[id]) return;
   const auto i = static_cast<std::size_t>(jobs_[id].service);
   advance_service(i, sim_.now());
@@ -246,8 +252,10 @@ void World::on_replica_ready(JobId id) {
   ++sv.ready;
   accrue(id, sim_.now());
   load_[id] = sv.load;
-  ++sv.cold_starts;
-  sv.cold_start_s += sim::to_seconds(sim_.now() - records_[id].last_start);
+  if (cold) {
+    ++sv.cold_starts;
+    sv.cold_start_s += sim::to_seconds(sim_.now() - records_[id].last_start);
+  }
   sv.max_ready = std::max(sv.max_ready, sv.ready);
   sample_service(sv);
 }

@@ -131,6 +131,7 @@ void World::size_per_job() {
   ready_event_.resize(n);
   ready_.resize(n, false);
   deleted_.resize(n, false);
+  prewarmed_.resize(n, false);
 }
 
 void World::check_jobs_can_fit() const {

@@ -88,7 +88,7 @@ class World {
   void add_replica(std::size_t i);
   void delete_replica(models::JobId id);
   void start_replica(models::JobId id);
-  void on_replica_ready(models::JobId id);
+  void replica_ready(models::JobId id, bool cold);
   void replica_released(models::JobId id);
   bool replica_deleted(models::JobId id);
   policies::AutoscalerView autoscaler_view(std::size_t i);
@@ -151,6 +151,7 @@ class World {
   std::vector<sim::EventHandle> ready_event_;  // per job: a replica's cold start ending
   std::vector<bool> ready_;                    // per job: a replica ready to serve
   std::vector<bool> deleted_;                  // per job: a replica scaled down while terminating
+  std::vector<bool> prewarmed_;                // per job: a replica the scenario starts with (warm if placed at 0)
   std::vector<JobRecord> records_;
   std::vector<sim::EventHandle> completion_;
   std::vector<sim::SimTime> accrued_to_;  // cost accrued up to this time

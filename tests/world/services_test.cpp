@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -53,7 +55,7 @@ TEST(ServiceRun, FixedReplicasMatchMD1) {
   EXPECT_NEAR(s.latency_p50_s, q.response_quantile(0.5), 1e-9);
   EXPECT_NEAR(s.latency_p99_s, q.response_quantile(0.99), 1e-9);
   EXPECT_NEAR(s.slo_attainment, q.slo_attainment(0.1), 1e-9);
-  EXPECT_EQ(s.cold_starts, 2);
+  EXPECT_EQ(s.cold_starts, 0);  // serving when the scenario starts
   EXPECT_EQ(s.max_ready, 2);
   EXPECT_NEAR(s.ready_replica_s, 2 * 3600, 1e-6);
   // Two of the four GPUs for the hour, at $/h of the node each; half busy.
@@ -74,27 +76,47 @@ TEST(ServiceRun, OneReplicaMatchesMM1) {
 }
 
 TEST(ServiceRun, ColdStartTimelineByHand) {
-  // One replica, 10 requests/s, 50 ms fixed service (20/s capacity). It is
-  // placed at 0 and pulls (30 s) and loads (90 s): ready at 120 s. The 1,200
-  // requests of the first 120 s wait; then the queue drains at 20 - 10 = 10/s
-  // and is empty at 240 s. A request arriving at a < 240 s leaves at
-  // 120 + a/2: waits spread evenly from 120 s down to 0 over 2,400 requests.
-  const auto r = run("  - name: api\n    replica: {image_pull: 30s, model_load: 90s, model: {kind: md1, service_time: 50ms}}\n"
-                     "    traffic: {rate: 10/s}\n    queue: {timeout: 5m}\n    slo: 1s\n");
+  // The only GPU runs a higher-priority job for 100 s, so the service's one
+  // replica waits, is placed at 100 s and pulls (30 s) and loads (90 s): ready
+  // at 220 s. Requests arrive at 10/s and a replica serves 20/s (50 ms fixed):
+  // the 2,200 requests of the first 220 s wait, then the queue drains at
+  // 20 - 10 = 10/s and is empty at 440 s. A request arriving at a < 440 s
+  // leaves at 220 + a/2: waits spread evenly from 220 s down to 0 over the
+  // 4,400 requests served from the queue.
+  const std::string trace = ::testing::TempDir() + "services_cold_start.csv";
+  std::ofstream(trace) << "job_id,submit,duration,gpus,priority_class\ntrain,0,100s,1,high\n";
+  const auto r = run("  - name: api\n    priority_class: low\n"
+                     "    replica: {image_pull: 30s, model_load: 90s, model: {kind: md1, service_time: 50ms}}\n"
+                     "    traffic: {rate: 10/s}\n    queue: {timeout: 5m}\n    slo: 1s\n",
+                     "1h", 1,
+                     "priority_classes:\n  - {name: high, value: 1000}\n  - {name: low, value: 10}\n"
+                     "scheduler: {queue: priority}\nworkload:\n  - {name: t, csv: " + trace + "}\n");
+  std::filesystem::remove(trace);
   const auto& s = r.svc();
   EXPECT_EQ(s.cold_starts, 1);
+  EXPECT_NEAR(s.pending_s, 100, 1e-9);
   EXPECT_NEAR(s.cold_start_s, 120, 1e-9);
-  EXPECT_NEAR(s.no_ready_s, 120, 1e-9);
+  EXPECT_NEAR(s.no_ready_s, 220, 1e-9);
   EXPECT_NEAR(s.served, 36000, 1e-6);
-  EXPECT_NEAR(s.served_after_queueing, 2400, 1e-6);
+  EXPECT_NEAR(s.served_after_queueing, 4400, 1e-6);
   EXPECT_EQ(s.timed_out, 0);
   const double direct = 0.05 + 0.5 * 0.05 / (2 * 0.5);  // M/D/1 at rho 0.5
-  EXPECT_NEAR(s.latency_mean_s, (2400 * (60 + 0.05) + 33600 * direct) / 36000, 1e-9);
+  EXPECT_NEAR(s.latency_mean_s, (4400 * (110 + 0.05) + 31600 * direct) / 36000, 1e-9);
   // Within 1 s: everything served straight away, and the queued requests
   // whose wait was under 0.95 s (those arriving in the last 1.9 s of the drain).
   const models::serving::MD1 q(10, 0.05);
-  EXPECT_NEAR(s.slo_attainment, (33600 * q.slo_attainment(1.0) + 2400 * 0.95 / 120) / 36000, 2e-4);
+  EXPECT_NEAR(s.slo_attainment, (31600 * q.slo_attainment(1.0) + 4400 * 0.95 / 220) / 36000, 2e-4);
   expect_conserved(s);
+}
+
+TEST(ServiceRun, ReplicasServingAtTheStartAreWarm) {
+  // A Deployment that exists when the scenario starts: its replicas placed at
+  // t = 0 serve at once; no cold start, no request waits.
+  const auto r = run("  - name: api\n    replica: {image_pull: 30s, model_load: 90s, model: {kind: md1, service_time: 50ms}}\n"
+                     "    traffic: {rate: 10/s}\n    replicas: 2\n");
+  EXPECT_EQ(r.svc().cold_starts, 0);
+  EXPECT_EQ(r.svc().no_ready_s, 0);
+  EXPECT_EQ(r.svc().served_after_queueing, 0);
 }
 
 TEST(ServiceRun, TimeoutsWhileNoReplicaIsReady) {
@@ -102,7 +124,8 @@ TEST(ServiceRun, TimeoutsWhileNoReplicaIsReady) {
   // 60 s before the replica was ready time out at age 60 s; the queue holds
   // the last 60 s of arrivals (600) when it becomes ready at 120 s.
   const auto r = run("  - name: api\n    replica: {image_pull: 30s, model_load: 90s, model: {kind: md1, service_time: 50ms}}\n"
-                     "    traffic: {rate: 10/s}\n    queue: {timeout: 60s}\n");
+                     "    traffic: {rate: 10/s}\n    queue: {timeout: 60s}\n    replicas: 0\n"
+                     "    autoscaler: {policy: scale-to-zero, polling_interval: 15s}\n");
   const auto& s = r.svc();
   EXPECT_NEAR(s.timed_out, 600, 1e-6);
   expect_conserved(s);
@@ -110,7 +133,8 @@ TEST(ServiceRun, TimeoutsWhileNoReplicaIsReady) {
 
 TEST(ServiceRun, QueueCapDropsArrivals) {
   const auto r = run("  - name: api\n    replica: {image_pull: 100s, model: {kind: md1, service_time: 50ms}}\n"
-                     "    traffic: {rate: 10/s}\n    queue: {cap: 300, timeout: 1h}\n");
+                     "    traffic: {rate: 10/s}\n    queue: {cap: 300, timeout: 1h}\n    replicas: 0\n"
+                     "    autoscaler: {policy: scale-to-zero, polling_interval: 15s}\n");
   const auto& s = r.svc();
   EXPECT_NEAR(s.dropped, 1000 - 300, 1e-6);
   expect_conserved(s);
@@ -131,6 +155,64 @@ TEST(ServiceRun, HpaScalesToTheRateOverTarget) {
     EXPECT_LE(desired->value[k], std::max(2 * desired->value[k - 1], desired->value[k - 1] + 4));
   EXPECT_EQ(r.svc().max_ready, 10);
   expect_conserved(r.svc());
+}
+
+TEST(ServiceRun, ScaleToZeroCooldownAndActivationByHand) {
+  // KEDA-style: the trigger is polled every 30 s (at 0, 30, ...), the HPA ticks
+  // every 15 s. Traffic (10/s) stops at 1 h: the last active poll is at 3600 s
+  // (it sees the window 3585-3600 s), the cooldown of 300 s has passed at the
+  // first poll after 3900 s, so the replica goes at 3930 s. Traffic returns at
+  // 3 h; the poll at 10830 s sees it and creates a replica, which pulls and
+  // loads for 120 s: ready at 10950 s. No replica was ready for 10950 - 3930 s.
+  // The 1,500 requests of 10800-10950 s wait, then drain at 20 - 10 = 10/s
+  // until 11100 s: 3,000 served from the queue.
+  const std::string trace = ::testing::TempDir() + "services_scale_to_zero.csv";
+  std::ofstream(trace) << "time,rate\n0,10\n1h,0\n3h,10\n";
+  const auto r = run("  - name: api\n    replica: {image_pull: 30s, model_load: 90s, model: {kind: md1, service_time: 50ms}}\n"
+                     "    traffic: {trace: " + trace + "}\n    queue: {timeout: 5m}\n    replicas: 1\n"
+                     "    autoscaler: {policy: scale-to-zero, polling_interval: 30s, cooldown_period: 5m, target: 10}\n",
+                     "4h");
+  std::filesystem::remove(trace);
+  const auto& s = r.svc();
+  EXPECT_EQ(s.replicas_created, 2);
+  EXPECT_EQ(s.cold_starts, 1);
+  EXPECT_NEAR(s.no_ready_s, 10950 - 3930, 1e-9);
+  EXPECT_NEAR(s.served_after_queueing, 3000, 1e-6);
+  EXPECT_EQ(s.timed_out, 0);
+  EXPECT_NEAR(s.served, 10 * 3600 + 10 * 3600, 1e-6);
+  const auto* ready = r.rec.find("replicas_ready.api");
+  ASSERT_NE(ready, nullptr);
+  EXPECT_EQ(ready->t_s, (std::vector<double>{0, 3930, 10950}));
+  EXPECT_EQ(ready->value, (std::vector<double>{1, 0, 1}));
+}
+
+TEST(ServiceRun, RuleAutoscalerMustObserveItsMetric) {
+  try {
+    run("  - name: api\n    replica: {model: {kind: md1, service_time: 50ms}}\n    traffic: {rate: 10/s}\n"
+        "    autoscaler: {policy: threshold, metric: queue_depth}\n"
+        "    metrics: [{name: requests_per_s, target: 10}]\n");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "services.yaml:11: services[0].autoscaler.metric: expected one of the metrics listed in "
+                 "services[0].metrics (requests_per_s), got 'queue_depth'");
+  }
+  try {
+    run("  - name: api\n    replica: {model: {kind: md1, service_time: 50ms}}\n    traffic: {rate: 10/s}\n"
+        "    autoscaler: {policy: threshold}\n"
+        "    metrics: [{name: requests_per_s, target: 10}]\n");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "services.yaml:11: services[0].autoscaler: the threshold autoscaler reads gpu_utilization by default, "
+                 "which services[0].metrics does not list (requests_per_s); list it or set metric:");
+  }
+  try {
+    run("  - name: api\n    replica: {model: {kind: mm1}}\n    traffic: {rate: 10/s}\n");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "services.yaml:9: services[0].replica.model.service_time: missing required key");
+  }
 }
 
 TEST(ServiceRun, RandomClustersConserveRequestsReplicasAndMoney) {
