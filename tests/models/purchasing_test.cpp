@@ -171,6 +171,22 @@ TEST(PurchasingYaml, SpotTolerantMovesNamedPoolsToSpot) {
   EXPECT_EQ(s.pools[1].capacity_type, CapacityType::on_demand);
 }
 
+TEST(PurchasingYaml, SpotTolerantNodePoolsFallBackToOnDemand) {
+  // A NodePool named by spot-tolerant allows both capacity types: one spot and one
+  // on-demand offering per instance type, so Karpenter can fall back to on-demand.
+  const auto s = scenario::parse_scenario(
+      "name: s\nkarpenter:\n  nodepools:\n    - name: gpu\n"
+      "      requirements: {instance_type: p4d.24xlarge, capacity_type: on-demand}\n"
+      "provisioning: karpenter\npurchasing: {policy: spot-tolerant, pools: gpu, discount: 0.5, interruption: 0.1}\n"
+      "workload:\n  - name: w\n    synthetic:\n      count: 1\n      arrivals: {rate: 1/h}\n"
+      "      duration: {distribution: exponential, mean: 1h}\n      shapes: [{weight: 1, gpus_per_pod: 1}]\n",
+      "s.yaml", "");
+  ASSERT_EQ(s.pools.size(), 2u);
+  EXPECT_EQ(s.pools[0].name, "gpu/p4d.24xlarge/spot");
+  EXPECT_NEAR(s.pools[0].usd_per_hour, 21.957642 * 0.5, 1e-9);
+  EXPECT_EQ(s.pools[1].name, "gpu/p4d.24xlarge/on-demand");
+}
+
 TEST(PurchasingYaml, MistakesNameTheField) {
   EXPECT_EQ(error_of(yaml("purchasing:\n  reserved:\n    - {instance_type: p4d.24xlarge, count: 1, term: 1y, "
                           "payment: partial-upfront}\n")),
