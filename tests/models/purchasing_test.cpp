@@ -187,6 +187,30 @@ TEST(PurchasingYaml, SpotTolerantNodePoolsFallBackToOnDemand) {
   EXPECT_EQ(s.pools[1].name, "gpu/p4d.24xlarge/on-demand");
 }
 
+TEST(PurchasingYaml, CommittedUseDiscountsApplyLikeReservations) {
+  // An illustrative GCP committed-use rate (not a price list value): $2.00/h against $3.67 on-demand.
+  const auto book = (fs::temp_directory_path() / "fleetsim_cud_book.csv").string();
+  std::ofstream(book) << "cloud,region,instance_type,offering,term,payment,upfront_usd,usd_per_hour\n"
+                         "gcp,us-central1,a2-highgpu-1g,committed-use,1y,,0,2.00\n";
+  const auto s = scenario::parse_scenario(
+      yaml("purchasing:\n  price_book: " + book +
+           "\n  reserved:\n    - {instance_type: a2-highgpu-1g, count: 2, kind: committed-use}\n"),
+      "s.yaml", "");
+  ASSERT_EQ(s.purchasing.held.reserved.size(), 1u);
+  const auto& cud = s.purchasing.held.reserved[0];
+  EXPECT_EQ(cud.label(), "committed-use 2 x a2-highgpu-1g 1y");
+  EXPECT_DOUBLE_EQ(cud.effective_usd_per_hour, 2.00);
+  // One instance runs for the hour: one committed unit covers it, the other is paid unused.
+  const auto bill = apply_commitments({{od("p", cud.key, 3.67, 1)}}, s.purchasing.held, *s.purchasing.book);
+  EXPECT_DOUBLE_EQ(bill.effective_usd, 4.00);
+  EXPECT_DOUBLE_EQ(bill.unused_usd, 2.00);
+  EXPECT_EQ(error_of(yaml("purchasing:\n  price_book: " + book +
+                          "\n  reserved:\n    - {instance_type: a2-highgpu-1g, count: 1, kind: committed-use, "
+                          "payment: all-upfront}\n")),
+            "s.yaml:9: purchasing.reserved[0].payment: expected no payment option for a committed-use discount "
+            "(billed monthly), got 'all-upfront'");
+}
+
 TEST(PurchasingYaml, MistakesNameTheField) {
   EXPECT_EQ(error_of(yaml("purchasing:\n  reserved:\n    - {instance_type: p4d.24xlarge, count: 1, term: 1y, "
                           "payment: partial-upfront}\n")),
