@@ -73,6 +73,18 @@ struct Summary {
   // after the wait began: capacity the job waited to be provisioned.
   double wait_total_s = 0, provisioning_wait_s = 0;
   std::size_t jobs_waited_for_nodes = 0;
+  // Jobs with a deadline (batch inference): finished by it, finished after it or
+  // not finished when it passed within the run (failed jobs too), and still
+  // open at the end of the run with the deadline beyond it.
+  struct Deadlines {
+    std::size_t jobs = 0, met = 0, missed = 0, open = 0;
+  } deadlines;
+  // Interactive notebook sessions: how many, how many the idle culler ended,
+  // the GPU-hours they held and the part of those while their user was idle.
+  struct Notebooks {
+    std::size_t sessions = 0, culled = 0;
+    double gpu_hours = 0, idle_gpu_hours = 0;
+  } notebooks;
   // Online services (their replicas are not counted as jobs above).
   std::vector<world::ServiceResult> services;
   // Cost (USD)
@@ -94,6 +106,11 @@ struct Summary {
 };
 
 Summary summarize(const world::RunResult& r);
+
+// A job's deadline at the end of a run that ended at `run_end`.
+enum class DeadlineOutcome { none, met, missed, open };
+DeadlineOutcome deadline_outcome(const models::Job& j, const world::JobRecord& rec, sim::SimTime run_end);
+const char* to_string(DeadlineOutcome o);
 
 // The numbers compare tables and sweeps use, by name (with one wait row per team).
 std::vector<std::pair<std::string, double>> headline_metrics(const Summary& s);

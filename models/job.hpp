@@ -56,6 +56,13 @@ struct Job {
   std::int32_t total_gpus() const;
   // Extra run time when its GPUs are split over PCIe or nodes; none by default.
   TopologySensitivity topology;
+  // Must finish by this time (a batch inference deadline, docs/serving.md); kNever = none.
+  sim::SimTime deadline = sim::kNever;
+  // An interactive notebook session (models/workload/notebooks.hpp): the share of
+  // its length the user was active (-1 = not a notebook), and whether the idle
+  // culler ended it (false: the user closed it).
+  double notebook_active_share = -1;
+  bool culled = false;
 };
 
 }  // namespace fleetsim::models

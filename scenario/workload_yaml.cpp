@@ -9,6 +9,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "models/workload/csv_trace.hpp"
 #include "scenario/elastic_yaml.hpp"
@@ -202,6 +204,78 @@ SyntheticSpec parse_synthetic(const Fields& src, const std::string& base_dir) {
   return s;
 }
 
+// Working hours "HH:MM-HH:MM", start before end (both times of day; the end may be 24:00).
+std::pair<sim::SimTime, sim::SimTime> working_hours(const Fields& f, const std::string& key) {
+  const std::string text = f.str(key);
+  const auto dash = text.find('-');
+  std::optional<sim::SimTime> a, b;
+  if (dash != std::string::npos) {
+    a = parse_time_of_day(text.substr(0, dash));
+    b = parse_time_of_day(text.substr(dash + 1), true);
+  }
+  if (!a || !b || *a >= *b) f.fail(key, "working hours HH:MM-HH:MM with the start before the end, such as 09:00-18:00");
+  return {*a, *b};
+}
+
+models::NotebookSpec parse_notebooks(const Fields& src) {
+  Fields f(src.node("notebooks"), src.file(), src.field("notebooks"),
+           {"users", "until", "gpus", "gpu_milli", "mig_profile", "gpu_model", "gpu_memory_mib", "cpu_milli",
+            "memory_mib", "working_hours", "weekdays_only", "start_jitter", "active", "idle", "busy_while_active",
+            "idle_timeout", "close_at_end_probability", "team", "namespace", "priority_class", "labels"});
+  models::NotebookSpec s;
+  s.users = static_cast<std::int32_t>(f.integer("users", 1, 1'000'000));
+  s.until = positive_duration(f, "until");
+  s.pod.gpus = static_cast<std::int32_t>(f.has("gpu_milli") || f.has("mig_profile") ? f.integer("gpus", 0, 1024, 0)
+                                                                                     : f.integer("gpus", 0, 1024, 1));
+  s.pod.gpu_milli = static_cast<std::int32_t>(f.integer("gpu_milli", 1, 999, 0));
+  s.pod.mig_profile = f.str("mig_profile", "");
+  if ((s.pod.gpus > 0) + (s.pod.gpu_milli > 0) + !s.pod.mig_profile.empty() > 1)
+    f.fail(f.has("mig_profile") ? "mig_profile" : "gpu_milli",
+           "one GPU request per notebook: gpus (whole GPUs or replicas), gpu_milli (a share of one GPU) or "
+           "mig_profile (one MIG instance)");
+  s.pod.gpu_model = f.str("gpu_model", "");
+  s.pod.gpu_memory_mib = f.integer("gpu_memory_mib", 0, 1'000'000'000, 0);
+  s.pod.cpu_milli = f.integer("cpu_milli", 0, 1'000'000'000, 1000);
+  s.pod.memory_mib = f.integer("memory_mib", 0, 1'000'000'000'000, 4096);
+  if (f.has("working_hours")) std::tie(s.work_start, s.work_end) = working_hours(f, "working_hours");
+  s.weekdays_only = f.boolean("weekdays_only", true);
+  s.start_jitter = f.duration("start_jitter", 30 * sim::kMinute);
+  if (s.start_jitter < 0 || s.start_jitter >= s.work_end - s.work_start)
+    f.fail("start_jitter", "a duration shorter than the working hours (" +
+                               (f.has("working_hours") ? f.str("working_hours") : std::string("09:00-18:00")) + ")");
+  auto mean_of = [&](const std::string& key, double fallback_s) {
+    if (!f.has(key)) return fallback_s;
+    Fields p(f.node(key), f.file(), f.field(key), {"mean"});
+    return sim::to_seconds(positive_duration(p, "mean"));
+  };
+  s.active_mean_s = mean_of("active", 20 * 60);
+  s.idle_mean_s = mean_of("idle", 25 * 60);
+  s.busy_while_active = f.number("busy_while_active", 0, 1, 0.3);
+  s.idle_timeout = f.has("idle_timeout") ? positive_duration(f, "idle_timeout") : sim::kHour;
+  s.close_at_end_probability = f.number("close_at_end_probability", 0, 1, 0.5);
+  s.team = f.str("team", "");
+  s.namespace_ = f.str("namespace", s.team.empty() ? "default" : s.team);
+  s.priority_class = f.str("priority_class", "");
+  s.labels = string_map(f, "labels", "label names to values");
+  return s;
+}
+
+WorkloadSource::Deadline parse_deadline(const Fields& src) {
+  const YAML::Node n = src.node("deadline");
+  Fields f(n, src.file(), src.field("deadline"), {"at", "within"});
+  if (f.has("at") == f.has("within"))
+    throw InputError(at(n, f.file(), f.path()) + ": expected either at (a time of day such as 06:00) or within (a "
+                     "duration after submit such as 8h), got " + (f.has("at") ? "both" : "neither"));
+  WorkloadSource::Deadline d;
+  if (f.has("at")) {
+    d.at = parse_time_of_day(f.str("at"));
+    if (!d.at) f.fail("at", "a time of day HH:MM such as 06:00");
+  } else {
+    d.within = positive_duration(f, "within");
+  }
+  return d;
+}
+
 // A trace path, resolved, that must name a readable file now so that
 // `fleetsim validate` catches a wrong path with the YAML line.
 std::string existing_file(const Fields& f, const std::string& key, const std::string& base_dir) {
@@ -221,17 +295,22 @@ bool valid_name(const std::string& s) {
 
 WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const std::string& path,
                             const std::string& base_dir) {
-  const std::vector<std::string> kinds = {"synthetic", "csv", "openb_pods"};
-  if (!n.IsMap()) fail_at(n, file, path, "a mapping with name and one of synthetic, csv, openb_pods");
+  const std::vector<std::string> kinds = {"synthetic", "csv", "openb_pods", "notebooks"};
+  if (!n.IsMap()) fail_at(n, file, path, "a mapping with name and one of synthetic, csv, openb_pods, notebooks");
   std::vector<std::string> present;
   for (const auto& k : kinds)
     if (n[k].IsDefined()) present.push_back(k);
   if (present.size() != 1)
-    throw InputError(at(n, file, path) + ": expected exactly one of synthetic, csv, openb_pods, got " +
+    throw InputError(at(n, file, path) + ": expected exactly one of synthetic, csv, openb_pods, notebooks, got " +
                      (present.empty() ? std::string("none") : join(present, " and ")));
   const std::string kind = present[0];
-  std::vector<std::string> allowed = {"name", kind, "checkpoint", "elastic", "gpu_utilization", "topology"};
-  if (kind != "synthetic") allowed.push_back("limit");
+  // A notebook session's length and utilization come from its activity: no
+  // checkpoints, elasticity, utilization override or deadline.
+  std::vector<std::string> allowed = {"name", kind};
+  if (kind != "notebooks")
+    for (const char* k : {"checkpoint", "elastic", "gpu_utilization", "topology"}) allowed.push_back(k);
+  if (kind == "csv" || kind == "openb_pods") allowed.push_back("limit");
+  if (kind != "notebooks") allowed.push_back("deadline");
   if (kind == "openb_pods")
     for (const char* k : {"skip_pending", "skip_zero_duration", "min_duration", "namespace", "qos_priority_classes"})
       allowed.push_back(k);
@@ -264,11 +343,16 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
     src.topology.pcie_slowdown = t.number("pcie_slowdown", 0, 100, 0);
     src.topology.cross_node_slowdown = t.number("cross_node_slowdown", 0, 100, 0);
   }
+  if (f.has("deadline")) src.deadline = parse_deadline(f);
   if (!valid_name(src.name)) f.fail("name", "a name of letters, digits, '-', '_' or '.'");
   src.where = where(file, line_of(n), "");
   std::size_t limit = static_cast<std::size_t>(f.integer("limit", 1, std::numeric_limits<std::int64_t>::max(), 0));
   if (kind == "synthetic") {
     SyntheticSpec s = parse_synthetic(f, base_dir);
+    s.where = src.where;
+    src.spec = std::move(s);
+  } else if (kind == "notebooks") {
+    models::NotebookSpec s = parse_notebooks(f);
     s.where = src.where;
     src.spec = std::move(s);
   } else if (kind == "csv") {
@@ -290,6 +374,29 @@ WorkloadSource parse_source(const YAML::Node& n, const std::string& file, const 
 }
 
 }  // namespace
+
+std::optional<sim::SimTime> parse_time_of_day(const std::string& text, bool allow_24) {
+  // HH:MM or HH:MM:SS, two digits each.
+  if (text.size() != 5 && text.size() != 8) return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  for (std::size_t k = 0; k * 3 < text.size(); ++k) {
+    const std::size_t i = k * 3;
+    if (i > 0 && text[i - 1] != ':') return std::nullopt;
+    if (!std::isdigit(static_cast<unsigned char>(text[i])) || !std::isdigit(static_cast<unsigned char>(text[i + 1])))
+      return std::nullopt;
+    parts[k] = (text[i] - '0') * 10 + (text[i + 1] - '0');
+  }
+  if (parts[1] > 59 || parts[2] > 59) return std::nullopt;
+  const sim::SimTime t = parts[0] * sim::kHour + parts[1] * sim::kMinute + parts[2] * sim::kSecond;
+  if (t > sim::kDay || (t == sim::kDay && !allow_24)) return std::nullopt;
+  return t;
+}
+
+sim::SimTime next_time_of_day(sim::SimTime t, sim::SimTime time_of_day) {
+  const sim::SimTime day = (t >= 0 ? t / sim::kDay : (t - sim::kDay + 1) / sim::kDay) * sim::kDay;
+  const sim::SimTime c = day + time_of_day;
+  return c >= t ? c : c + sim::kDay;
+}
 
 std::vector<WorkloadSource> parse_workload(const YAML::Node& node, const std::string& file,
                                            const std::string& base_dir) {
@@ -320,6 +427,9 @@ std::vector<models::Job> materialize_workload(const std::vector<WorkloadSource>&
       jobs = models::generate_synthetic(*s, rng, classes, 0, src.name);
     } else if (const auto* c = std::get_if<CsvTraceSpec>(&src.spec)) {
       jobs = models::load_csv_trace(c->path, classes, 0, c->limit);
+    } else if (const auto* nb = std::get_if<models::NotebookSpec>(&src.spec)) {
+      sim::Rng rng = streams.stream(workload_stream_name(src.name));
+      jobs = models::generate_notebooks(*nb, rng, classes, 0, src.name);
     } else {
       const auto& o = std::get<OpenbPodsSpec>(src.spec);
       jobs = models::load_openb_pods(o.path, o.options, 0, classes);
@@ -328,6 +438,14 @@ std::vector<models::Job> materialize_workload(const std::vector<WorkloadSource>&
       j.checkpoint = src.checkpoint;
       j.topology = src.topology;
       if (src.elastic) models::make_elastic(j, *src.elastic);
+    }
+    if (src.deadline) {
+      for (const auto& j : jobs)
+        if (j.deadline != sim::kNever)
+          throw InputError(src.where + ": deadline: the trace gives job '" + j.name + "' a deadline already (" + j.source +
+                           "); expected one or the other");
+      for (auto& j : jobs)
+        j.deadline = src.deadline->at ? next_time_of_day(j.submit, *src.deadline->at) : j.submit + *src.deadline->within;
     }
     if (src.gpu_utilization) {
       if (!jobs.empty() && jobs.front().gpu_utilization >= 0)

@@ -46,7 +46,8 @@ std::int64_t opt_non_negative(const CsvReader& r, const std::string& column, std
 const std::vector<std::string>& csv_trace_columns() {
   static const std::vector<std::string> cols = {
       "job_id", "submit", "duration", "gpus", "pods", "cpu_milli", "memory_mib", "gpu_milli",
-      "gpu_memory_mib", "gpu_model", "namespace", "team", "priority_class", "labels", "gpu_utilization", "mig_profile"};
+      "gpu_memory_mib", "gpu_model", "namespace", "team", "priority_class", "labels", "gpu_utilization", "mig_profile",
+      "deadline"};
   return cols;
 }
 
@@ -111,6 +112,10 @@ std::vector<Job> load_csv_trace(const std::string& path, const PriorityClasses& 
     if (r.opt_str("gpu_utilization")) {
       job.gpu_utilization = r.number("gpu_utilization");
       if (!(job.gpu_utilization >= 0 && job.gpu_utilization <= 1)) r.fail("gpu_utilization", "a share in [0, 1]");
+    }
+    if (r.opt_str("deadline")) {  // a time like submit, not relative to it
+      job.deadline = r.duration("deadline");
+      if (job.deadline < job.submit) r.fail("deadline", "a time at or after submit (" + r.str("submit") + ")");
     }
     jobs.push_back(std::move(job));
   }

@@ -2,7 +2,8 @@
 // The plain CSV job trace (docs/trace-format.md): one row per job, columns by
 // name. Required: job_id, submit, duration, gpus. Optional: pods, cpu_milli,
 // memory_mib, gpu_milli, gpu_memory_mib, gpu_model, namespace, team,
-// priority_class, labels. Resources are per pod.
+// priority_class, labels, gpu_utilization, mig_profile, deadline (a time like
+// submit: the job must finish by then). Resources are per pod.
 #include <cstddef>
 #include <map>
 #include <string>

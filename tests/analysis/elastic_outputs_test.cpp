@@ -88,7 +88,7 @@ TEST(ElasticOutputs, ColumnsAndTotalsMatchTheRecords) {
     const auto& x = r.records[i];
     std::string tail = ",";
     tail.append(std::to_string(x.replicas)).append(",").append(std::to_string(x.restarts));
-    tail.append(",").append(std::to_string(x.rescales)).append(",1,0");  // topology_rate: none set; no oom_kills
+    tail.append(",").append(std::to_string(x.rescales)).append(",1,0,,0");  // topology_rate: none set; no oom_kills; no deadline
     EXPECT_EQ(line.substr(line.size() - tail.size()), tail) << line;
     EXPECT_NE(line.find(std::string(",").append(world::to_string(x.status)).append(",")), std::string::npos) << line;
   }

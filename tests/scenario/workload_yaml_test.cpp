@@ -250,13 +250,13 @@ TEST(WorkloadYaml, ErrorMessages) {
   EXPECT_EQ(error_of("workload:\n  - name: a\n    synthetic:\n      arrivals: {rate: 1/h}\n" + rest),
             "s.yaml:4: workload[0].synthetic: expected count or until (or both), got neither");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    csv: x.csv\n    openb_pods: y.csv\n"),
-            "s.yaml:2: workload[0]: expected exactly one of synthetic, csv, openb_pods, got csv and openb_pods");
+            "s.yaml:2: workload[0]: expected exactly one of synthetic, csv, openb_pods, notebooks, got csv and openb_pods");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    cvs: x.csv\n"),
-            "s.yaml:2: workload[0]: expected exactly one of synthetic, csv, openb_pods, got none");
+            "s.yaml:2: workload[0]: expected exactly one of synthetic, csv, openb_pods, notebooks, got none");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    csv: nope.csv\n", "/no/such/dir"),
             "s.yaml:3: workload[0].csv: expected an existing file (looked for /no/such/dir/nope.csv), got 'nope.csv'");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    csv: x.csv\n    limt: 5\n"),
-            "s.yaml:4: workload[0].limt: unknown key (did you mean 'limit'?); valid keys here: name, csv, checkpoint, elastic, gpu_utilization, topology, limit");
+            "s.yaml:4: workload[0].limt: unknown key (did you mean 'limit'?); valid keys here: name, csv, checkpoint, elastic, gpu_utilization, topology, limit, deadline");
   EXPECT_EQ(error_of("workload:\n  - name: a\n    openb_pods: " + kPods + "\n  - name: a\n    openb_pods: " + kPods + "\n"),
             "s.yaml:4: workload[1].name: expected a name not used by another source, got 'a'");
   EXPECT_EQ(error_of("workload:\n  - name: a b\n    csv: x.csv\n"),

@@ -140,7 +140,7 @@ TEST(CsvTrace, ErrorMessages) {
   EXPECT_EQ(error_of("e12.csv", "job_id,submit,duration,gpus,cpu_mili\na,0,60,1,5\n"),
             "e12.csv:1: unknown column 'cpu_mili' (did you mean 'cpu_milli'?); known columns: "
             "job_id,submit,duration,gpus,pods,cpu_milli,memory_mib,gpu_milli,gpu_memory_mib,gpu_model,namespace,"
-            "team,priority_class,labels,gpu_utilization,mig_profile");
+            "team,priority_class,labels,gpu_utilization,mig_profile,deadline");
   EXPECT_EQ(error_of("e13.csv", "job_id,submit,duration,gpus,cpu_milli\na,0,60,1,1.5\n"),
             "e13.csv:2: cpu_milli: expected an integer, got '1.5'");
   EXPECT_EQ(error_of("e14.csv", "job_id,submit,duration,gpus\n,0,60,1\n"),
