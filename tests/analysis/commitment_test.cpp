@@ -5,8 +5,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "analysis/commitment.hpp"
+#include "analysis/purchases.hpp"
 
 namespace fleetsim::analysis {
 namespace {
@@ -135,6 +139,41 @@ TEST(Commitment, TypesWithoutAReservedPriceAreNoted) {
   EXPECT_TRUE(a.reservations.empty());
   ASSERT_EQ(a.notes.size(), 2u);
   EXPECT_EQ(a.notes[0], "no reserved 1y no-upfront price for b.large in aws us-east-1 in ");
+}
+
+TEST(Commitment, UsageCsvRoundTripsAndTheCurveIsWritten) {
+  // What `fleetsim commit RUN_DIR` reads and writes: usage.csv back into the same
+  // curve, and commitment.csv with the recommended count marked.
+  auto u = curve_of({0, 1, 1, 2, 2, 2, 3, 3, 4, 4}, kA, 10);
+  models::UsageSlice spot;
+  spot.category = "spot pool";
+  spot.key = kB;
+  spot.spot = true;
+  spot.spot_usd = 1.25;
+  u[3].push_back(spot);
+  const auto dir = std::filesystem::temp_directory_path();
+  write_usage_csv((dir / "fleetsim_usage.csv").string(), u);
+  const auto back = load_usage_csv((dir / "fleetsim_usage.csv").string());
+  ASSERT_EQ(back.size(), u.size());
+  EXPECT_DOUBLE_EQ(back[9][0].instance_hours, 4);
+  EXPECT_EQ(back[3][1].category, "spot pool");
+  EXPECT_TRUE(back[3][1].spot);
+  EXPECT_DOUBLE_EQ(back[3][1].spot_usd, 1.25);
+  const auto a = recommend_commitments(back, book(10, 6, 0.3), Term::one_year, Payment::no_upfront);
+  write_commitment_csv((dir / "fleetsim_commitment.csv").string(), a);
+  std::ifstream in(dir / "fleetsim_commitment.csv");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string line;
+  std::getline(text, line);
+  EXPECT_EQ(line, "commitment,instance_type,level,total_usd,unused_usd,savings_usd,recommended");
+  std::vector<std::string> rows;
+  while (std::getline(text, line)) rows.push_back(line);
+  // Counts 0..4 (the spot pool's $1.25 is in every total; 2 reserved leave 4 unit-hours x $6 unused),
+  // then the savings-plan curve.
+  ASSERT_GE(rows.size(), 5u);
+  EXPECT_EQ(rows[0], "reserved 1y no-upfront,a.large,0,221.25,0,0,false");
+  EXPECT_EQ(rows[2], "reserved 1y no-upfront,a.large,2,181.25,24,40,true");
 }
 
 }  // namespace
