@@ -93,6 +93,12 @@ policies::AutoscalerView World::autoscaler_view(std::size_t i) {
   v.arrival_rate = dt > 0 ? sv.window.arrived / dt : spec.traffic.rate_at(now);
   const double capacity = spec.model.capacity();
   const double served_rate = dt > 0 ? sv.window.served / dt : 0;
+  // In flight (Little's law): served requests x their time at a replica, plus
+  // the requests waiting for one.
+  if (dt > 0)
+    v.concurrency = (sv.ready > 0 ? served_rate * sv.latency.direct_mean(served_rate / sv.ready) : 0) +
+                    sv.window.wait_sum_s / dt;
+  v.concurrency = std::max(v.concurrency, v.queued);
   for (const auto& m : spec.metrics) {
     policies::MetricView mv;
     mv.name = scenario::to_string(m.name);

@@ -44,6 +44,7 @@ struct AutoscalerView {
   // Request-level signals for rule- and event-driven scalers.
   double queued = 0;        // requests waiting
   double arrival_rate = 0;  // requests/s observed over the last period
+  double concurrency = 0;   // requests in flight (waiting or in service), mean over the last period
 };
 
 class Autoscaler {

@@ -223,7 +223,8 @@ TEST(ServiceRun, RandomClustersConserveRequestsReplicasAndMoney) {
       "{policy: hpa, min_replicas: 1, max_replicas: 12}\n    metrics: [{name: requests_per_s, target: 15}]",
       "{policy: threshold, up_above: 60, down_below: 20, up_for: 1m, down_for: 5m, max_replicas: 12}\n"
       "    metrics: [{name: gpu_utilization, target: 60}]",
-      "{policy: scale-to-zero, cooldown_period: 5m, target: 15, max_replicas: 12}"};
+      "{policy: scale-to-zero, cooldown_period: 5m, target: 15, max_replicas: 12}",
+      "{policy: kpa, target: 3, max_scale: 12}"};
   for (int seed = 1; seed <= 9; ++seed) {
     std::mt19937 g(static_cast<unsigned>(seed));
     const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(g); };
@@ -236,7 +237,7 @@ TEST(ServiceRun, RandomClustersConserveRequestsReplicasAndMoney) {
                   "    traffic: {rate: " + std::to_string(pick(5, 150)) +
                   "/s, daily: [0,0,0,0,0,1,1,2,3,3,3,3,3,3,3,3,3,2,2,1,1,0,0,0]}\n" +
                   "    queue: {cap: " + std::to_string(pick(100, 5000)) + ", timeout: " + std::to_string(pick(5, 120)) +
-                  "s}\n    replicas: " + std::to_string(pick(0, 3)) + "\n    autoscaler: " + scalers[(seed + k) % 3] +
+                  "s}\n    replicas: " + std::to_string(pick(0, 3)) + "\n    autoscaler: " + scalers[(seed + k) % 4] +
                   "\n";
     const std::string yaml =
         "name: random-services\nseed: " + std::to_string(seed) + "\nhorizon: 2d\n"
