@@ -13,10 +13,10 @@
 #include "analysis/summary.hpp"
 #include "analysis/terminal_summary.hpp"
 #include "cli/report.hpp"
-#include "cli/advise.hpp"
-#include "cli/allocate.hpp"
 #include "cli/commit.hpp"
 #include "cli/study.hpp"
+#include "cli/advise.hpp"
+#include "cli/allocate.hpp"
 #include "cli/sweep.hpp"
 #include "policies/autoscaling/autoscaler.hpp"
 #include "policies/partitioning/mig_partitioner.hpp"
@@ -301,10 +301,10 @@ int main(int argc, char** argv) {
     if (*compare) return cmd_compare(scenario_path, varies, seeds, sets, out);
     if (*fgd) return cmd_fgd(fgd_args);
     if (*sweep) return cli::cmd_sweep(sweep_args);
-    if (*commit) return cli::cmd_commit(commit_args);
-    if (*study) return cli::cmd_study(study_args);
     if (*allocate) return cli::cmd_allocate(allocate_args);
     if (*advise) return cli::cmd_advise(advise_args);
+    if (*commit) return cli::cmd_commit(commit_args);
+    if (*study) return cli::cmd_study(study_args);
     if (*report) return cli::cmd_report(report_args);
     if (*list) {
       list_registry<policies::QueuePolicy>("queue");

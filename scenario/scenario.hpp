@@ -10,10 +10,10 @@
 #include "models/instance_catalog.hpp"
 #include "models/priority.hpp"
 #include "models/spot_market.hpp"
+#include "scenario/allocation_yaml.hpp"
 #include "scenario/policy_yaml.hpp"
 #include "scenario/purchasing_yaml.hpp"
 #include "scenario/services_yaml.hpp"
-#include "scenario/allocation_yaml.hpp"
 #include "scenario/workload_yaml.hpp"
 #include "sim/time.hpp"
 
