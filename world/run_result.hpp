@@ -2,6 +2,7 @@
 // What one run leaves behind: the workload, each job's fate, each node's bill.
 // analysis/ turns this into summaries and files.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,7 @@ struct RunResult {
   std::vector<models::Job> jobs;
   std::vector<JobRecord> records;
   models::Cluster cluster;
+  std::shared_ptr<const models::InstanceCatalog> catalog;  // owns the types `cluster` points to
   std::vector<NodeBill> bills;
   std::vector<ServiceResult> services;
 };

@@ -26,7 +26,11 @@ const char* to_string(JobStatus s) {
 
 
 World::World(const scenario::Scenario& s, std::uint64_t seed, sim::Recorder& recorder)
-    : scenario_(s), recorder_(recorder), sim_(seed), provisioning_rng_(sim_.rng().stream("provisioning")) {
+    : scenario_(s),
+      recorder_(recorder),
+      sim_(seed),
+      catalog_(std::make_shared<const models::InstanceCatalog>(s.catalog)),
+      provisioning_rng_(sim_.rng().stream("provisioning")) {
   build_cluster();
   queue_ = make_policy<policies::QueuePolicy>(s.scheduler.queue);
   placement_ = make_policy<policies::PlacementPolicy>(s.scheduler.placement);
@@ -78,7 +82,7 @@ void World::build_cluster() {
   for (const auto& p : scenario_.pools) {
     models::NodePool pool;
     pool.name = p.name;
-    pool.type = scenario_.catalog.find(p.instance_type);
+    pool.type = catalog_->find(p.instance_type);
     pool.count = p.count;
     pool.usd_per_hour = p.usd_per_hour;
     pool.min = p.min;
@@ -606,6 +610,7 @@ RunResult World::finish(const sim::RunStats& stats) {
   r.jobs.assign(std::make_move_iterator(jobs_.begin()), std::make_move_iterator(jobs_.end()));
   r.records = std::move(records_);
   r.cluster = std::move(cluster_);
+  r.catalog = catalog_;
   r.bills = std::move(bills_);
   return r;
 }

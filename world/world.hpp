@@ -106,6 +106,9 @@ class World {
   const scenario::Scenario& scenario_;
   sim::Recorder& recorder_;
   sim::Simulation sim_;
+  // The instance types the cluster's pools and nodes point to, shared with the
+  // RunResult so that it outlives the scenario.
+  std::shared_ptr<const models::InstanceCatalog> catalog_;
   models::Cluster cluster_;
   std::unique_ptr<policies::QueuePolicy> queue_;
   std::unique_ptr<policies::PlacementPolicy> placement_;
