@@ -25,6 +25,12 @@ std::string human_count(double n) {
   return b;
 }
 
+std::string cold_starts(const ServiceResult& s) {
+  if (s.cold_starts == 0) return "no cold starts";
+  return std::to_string(s.cold_starts) + " cold start" + (s.cold_starts > 1 ? "s" : "") + " (mean " +
+         human_duration(s.cold_start_s / s.cold_starts) + " to ready)";
+}
+
 // Latencies: milliseconds below a second.
 std::string human_latency(double s) {
   if (s >= 1) return human_duration(s);
@@ -84,12 +90,10 @@ void print_services(std::ostream& out, const std::vector<ServiceResult>& service
     char line[512];
     std::snprintf(line, sizeof line,
                   "    %-14s %s requests: p50 %s, p99 %s, %.1f%% within the %s SLO; %s dropped or timed out\n"
-                  "    %-14s %d cold starts (mean %s to ready), up to %d replicas, %.1f replica-hours; $%.2f, "
-                  "$%.2f per million requests\n",
+                  "    %-14s %s, up to %d replicas, %.1f replica-hours; $%.2f, $%.2f per million requests\n",
                   s.name.c_str(), human_count(s.arrived).c_str(), human_latency(s.latency_p50_s).c_str(),
                   human_latency(s.latency_p99_s).c_str(), 100 * s.slo_attainment, human_latency(s.slo_s).c_str(),
-                  human_count(failed(s)).c_str(), "", s.cold_starts,
-                  human_duration(s.cold_starts ? s.cold_start_s / s.cold_starts : 0).c_str(), s.max_ready,
+                  human_count(failed(s)).c_str(), "", cold_starts(s).c_str(), s.max_ready,
                   s.ready_replica_s / 3600, s.cost_usd, s.usd_per_million());
     out << line;
   }

@@ -3,6 +3,7 @@
 #include "analysis/service_outputs.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 #include <string>
@@ -37,8 +38,9 @@ void print_summary(std::ostream& out, const Summary& s) {
   char nh[32];
   std::snprintf(nh, sizeof nh, "%.1f", s.node_hours);
   out << "  cluster     " << s.nodes << " nodes ran for " << nh << " node-hours; " << s.gpus << " GPUs at the end\n";
-  out << "  cost        " << money(s.cost_total) << " total: " << money(s.cost_allocated) << " used by jobs, "
-      << money(std::abs(s.cost_idle) < 0.005 ? 0.0 : s.cost_idle) << " idle (" << pct(s.cost_total > 0 ? s.cost_idle / s.cost_total : 0) << ")\n";
+  const double idle = std::abs(s.cost_idle) < 0.005 ? 0.0 : s.cost_idle;  // no "-0.00" from rounding
+  out << "  cost        " << money(s.cost_total) << " total: " << money(s.cost_allocated)
+      << (s.services.empty() ? " used by jobs, " : " used by jobs and services, ") << money(idle) << " idle (" << pct(s.cost_total > 0 ? idle / s.cost_total : 0) << ")\n";
   if (s.cost_by_capacity_type.count("spot"))
     out << "              spot " << money(s.cost_by_capacity_type.at("spot")) << ", on-demand "
         << money(s.cost_by_capacity_type.count("on-demand") ? s.cost_by_capacity_type.at("on-demand") : 0) << "\n";

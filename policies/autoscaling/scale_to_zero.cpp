@@ -45,7 +45,8 @@ class ScaleToZero final : public Autoscaler {
       active = v.arrival_rate > activation_ || v.queued > 0;
       if (active) last_active_ = v.now;
     }
-    if (v.current_replicas == 0) return active ? std::max(1, min_) : 0;
+    // minReplicaCount above 0 is kept whatever the trigger says (the HPA's minimum).
+    if (v.current_replicas == 0) return active || min_ > 0 ? std::max(1, min_) : 0;
     const bool cooled = last_active_ ? *last_active_ + cooldown_ < v.now : *created_ + initial_cooldown_ <= v.now;
     if (poll && min_ == 0 && cooled) return 0;
     AutoscalerView hv = v;
