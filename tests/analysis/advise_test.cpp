@@ -17,6 +17,7 @@
 #include "analysis/results_dir.hpp"
 #include "analysis/summary.hpp"
 #include "cost_fixture.hpp"
+#include "tests/cli/cli_runner.hpp"
 #include "util/input_error.hpp"
 
 namespace fleetsim {
@@ -186,17 +187,6 @@ std::string write_run(const std::string& name) {
   return dir;
 }
 
-std::pair<int, std::string> fleetsim(const std::string& args) {
-  const std::string cmd = std::string("'") + FLEETSIM_BINARY + "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return {-1, "popen failed"};
-  std::string text;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, text};
-}
 
 TEST(Advise, ReplayReproducesTheRunAndRefusesAMismatch) {
   const std::string dir = write_run("advise_replay");
@@ -249,7 +239,7 @@ TEST(Advise, ReplayResolvesRelativePathsFromTheScenarioDir) {
 
 TEST(Advise, SubcommandsWriteAdviceAndPrintTheAllocation) {
   const std::string dir = write_run("advise_cli");
-  auto [rc, out] = fleetsim("advise " + dir);
+  auto [rc, out] = testing_cli::fleetsim("advise " + dir);
   ASSERT_EQ(rc, 0) << out;
   ASSERT_TRUE(std::filesystem::exists(dir + "/advise.md"));
   const auto j = nlohmann::json::parse(std::ifstream(dir + "/advise.json"));
@@ -263,11 +253,11 @@ TEST(Advise, SubcommandsWriteAdviceAndPrintTheAllocation) {
   }
   EXPECT_NEAR(j["total_monthly_saving_usd"].get<double>(), total, 1e-9);
   EXPECT_NE(out.find("unlabelled-spend"), std::string::npos) << out;
-  auto [rc2, table] = fleetsim("allocate " + dir + " --by namespace --idle shared");
+  auto [rc2, table] = testing_cli::fleetsim("allocate " + dir + " --by namespace --idle shared");
   ASSERT_EQ(rc2, 0) << table;
   EXPECT_NE(table.find("default"), std::string::npos) << table;
   EXPECT_EQ(table.find("__idle__"), std::string::npos) << table;
-  auto [rc3, bad] = fleetsim("allocate " + dir + " --by owner");
+  auto [rc3, bad] = testing_cli::fleetsim("allocate " + dir + " --by owner");
   EXPECT_EQ(rc3, 2);
   EXPECT_EQ(bad, "error: --by owner: expected team, namespace or label:KEY (e.g. label:cost_center)\n");
   std::filesystem::remove_all(dir);

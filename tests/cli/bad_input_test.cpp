@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/cli/cli_runner.hpp"
+
 #include "scenario/scenario.hpp"
 
 namespace fleetsim {
@@ -47,30 +49,11 @@ std::string write(const std::string& name, const std::string& text) {
   return path;
 }
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-struct Result {
-  int status = -1;
-  std::string err;
-};
+using testing_cli::quote;
+using Result = testing_cli::CliResult;
 
 // Runs the CLI with `args` (already quoted), returning exit status and stderr.
-Result fleetsim(const std::string& args) {
-  const std::string cmd = quote(FLEETSIM_BINARY) + " " + args + " 2>&1 >/dev/null";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.err.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+Result fleetsim(const std::string& args) { return testing_cli::fleetsim(args, "2>&1 >/dev/null"); }
 
 // A small valid scenario; `edit` lets each test break one thing.
 struct Parts {
@@ -125,8 +108,8 @@ Parts good() {
 TEST(CliBadInput, ValidScenarioValidates) {
   const std::string path = write("valid.yaml", scenario_text(good()));
   Result r = fleetsim("validate " + quote(path));
-  EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "");
 }
 
 TEST(CliBadInput, UnknownKeySuggestsNearest) {
@@ -135,7 +118,7 @@ TEST(CliBadInput, UnknownKeySuggestsNearest) {
   const std::string path = tmp("unknown_key.yaml");
   Result r = run_bad("unknown_key.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + path +
+  EXPECT_EQ(r.output, "error: " + path +
                        ":7: shedulr: unknown key (did you mean 'scheduler'?); valid keys here: name, description, "
                        "seed, horizon, catalog, cluster, priority_classes, workload, scheduler, provisioning, karpenter, billing, "
                        "mig_partitioning, services, allocation, purchasing\n");
@@ -146,7 +129,7 @@ TEST(CliBadInput, WrongType) {
   p.count = "many";
   Result r = run_bad("wrong_type.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + tmp("wrong_type.yaml") +
+  EXPECT_EQ(r.output, "error: " + tmp("wrong_type.yaml") +
                        ":6: cluster.pools[0].count: expected an integer in [0, 100000], got 'many'\n");
 }
 
@@ -155,7 +138,7 @@ TEST(CliBadInput, NegativeValue) {
   p.count = "-2";
   Result r = run_bad("negative.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + tmp("negative.yaml") +
+  EXPECT_EQ(r.output, "error: " + tmp("negative.yaml") +
                        ":6: cluster.pools[0].count: expected an integer in [0, 100000], got '-2'\n");
 }
 
@@ -164,13 +147,13 @@ TEST(CliBadInput, ImpossiblePod) {
   p.trace = write("nine.csv", "job_id,submit,duration,gpus\nok,0,1h,8\nhuge,0,1h,9\n");
   Result r = run_bad("impossible.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + p.trace +
+  EXPECT_EQ(r.output, "error: " + p.trace +
                        ":3: job 'huge' pod 0 requests 9 GPU(s), 1000m CPU, 4096 MiB: no node of the cluster can "
                        "ever hold it (largest node has 8 GPUs); expected a pod that fits an empty node\n");
   // validate catches it too, without running.
   Result v = fleetsim("validate " + quote(tmp("impossible.yaml")));
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, r.err);
+  EXPECT_EQ(v.output, r.output);
 }
 
 TEST(CliBadInput, UnknownInstanceTypeSuggestsNearest) {
@@ -178,7 +161,7 @@ TEST(CliBadInput, UnknownInstanceTypeSuggestsNearest) {
   p.instance_type = "p4d.24xlarg";
   Result r = run_bad("instance_type.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + tmp("instance_type.yaml") +
+  EXPECT_EQ(r.output, "error: " + tmp("instance_type.yaml") +
                        ":5: cluster.pools[0].instance_type: expected an instance type of catalog " +
                        scenario::builtin_catalog_path() + " (did you mean 'p4d.24xlarge'?), got 'p4d.24xlarg'\n");
 }
@@ -188,7 +171,7 @@ TEST(CliBadInput, UnknownPolicySuggestsNearest) {
   p.placement = "best-fitt";
   Result r = run_bad("policy.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + tmp("policy.yaml") +
+  EXPECT_EQ(r.output, "error: " + tmp("policy.yaml") +
                        ":9: scheduler.placement: expected one of best-fit, first-fit, spread, topology-aware "
                        "(did you mean 'best-fit'?), got 'best-fitt'\n");
 }
@@ -198,7 +181,7 @@ TEST(CliBadInput, MissingScenarioFile) {
   fs::remove(path);
   Result r = fleetsim("run " + quote(path) + " --quiet --out " + quote(tmp("missing.out")));
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + path + ": cannot open scenario file (does it exist?)\n");
+  EXPECT_EQ(r.output, "error: " + path + ": cannot open scenario file (does it exist?)\n");
   EXPECT_FALSE(fs::exists(tmp("missing.out")));
 }
 
@@ -208,7 +191,7 @@ TEST(CliBadInput, MissingTraceFile) {
   fs::remove(p.trace);
   Result r = run_bad("missing_trace.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + tmp("missing_trace.yaml") + ":13: workload[0].csv: expected an existing file (looked for " +
+  EXPECT_EQ(r.output, "error: " + tmp("missing_trace.yaml") + ":13: workload[0].csv: expected an existing file (looked for " +
                        p.trace + "), got '" + p.trace + "'\n");
 }
 
@@ -217,7 +200,7 @@ TEST(CliBadInput, CsvRowWithWrongFieldCount) {
   p.trace = write("short_row.csv", "job_id,submit,duration,gpus\na,0,1h,1\nb,0,1h\n");
   Result r = run_bad("short_row.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + p.trace + ":3: expected 4 fields as in the header, found 3\n");
+  EXPECT_EQ(r.output, "error: " + p.trace + ":3: expected 4 fields as in the header, found 3\n");
 }
 
 TEST(CliBadInput, CsvNonNumericGpus) {
@@ -225,41 +208,41 @@ TEST(CliBadInput, CsvNonNumericGpus) {
   p.trace = write("gpus_text.csv", "job_id,submit,duration,gpus\na,0,1h,1\nb,0,1h,two\n");
   Result r = run_bad("gpus_text.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + p.trace + ":3: gpus: expected an integer, got 'two'\n");
+  EXPECT_EQ(r.output, "error: " + p.trace + ":3: gpus: expected an integer, got 'two'\n");
 }
 
 TEST(CliBadInput, BadSetPath) {
   const Parts p = good();
   Result r = run_bad("set_index.yaml", p, "--set 'cluster.pools[3].count=2'");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: --set cluster.pools[3].count=2: cluster.pools[3] is not an item of a list in the scenario\n");
+  EXPECT_EQ(r.output, "error: --set cluster.pools[3].count=2: cluster.pools[3] is not an item of a list in the scenario\n");
 
   r = run_bad("set_syntax.yaml", p, "--set 'cluster.pools[x].count=2'");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err,
+  EXPECT_EQ(r.output,
             "error: --set cluster.pools[x].count=2: expected path=value with a path like scheduler.placement or "
             "cluster.pools[0].count\n");
 
   r = run_bad("set_noeq.yaml", p, "--set scheduler.placement");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: --set scheduler.placement: expected path=value, e.g. scheduler.placement=best-fit\n");
+  EXPECT_EQ(r.output, "error: --set scheduler.placement: expected path=value, e.g. scheduler.placement=best-fit\n");
 
   r = run_bad("set_scalar.yaml", p, "--set cluster.pools[0].count.x=1");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err,
+  EXPECT_EQ(r.output,
             "error: --set cluster.pools[0].count.x=1: cluster.pools[0].count.x is inside a value that is not a "
             "mapping\n");
 
   // A bad value through --set is checked like one in the file; it has no line there.
   r = run_bad("set_value.yaml", p, "--set cluster.pools[0].count=many");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + tmp("set_value.yaml") +
+  EXPECT_EQ(r.output, "error: " + tmp("set_value.yaml") +
                        ": cluster.pools[0].count: expected an integer in [0, 100000], got 'many'\n");
 
   // A misspelt key through --set is caught like one in the file.
   r = run_bad("set_key.yaml", p, "--set shedulr.queue=fifo");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + tmp("set_key.yaml") +
+  EXPECT_EQ(r.output, "error: " + tmp("set_key.yaml") +
                        ": shedulr: unknown key (did you mean 'scheduler'?); valid keys here: name, description, "
                        "seed, horizon, catalog, cluster, priority_classes, workload, scheduler, provisioning, karpenter, billing, "
                        "mig_partitioning, services, allocation, purchasing\n");
@@ -269,16 +252,16 @@ TEST(CliBadInput, InvalidYamlSyntax) {
   const std::string path = write("syntax.yaml", "name: broken\ncluster:\n  pools: [a, b\nworkload: []\n");
   Result r = fleetsim("run " + quote(path) + " --quiet --out " + quote(tmp("syntax.out")));
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err.rfind("error: " + path + ":", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find(": not valid YAML: "), std::string::npos) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  EXPECT_EQ(r.output.rfind("error: " + path + ":", 0), 0u) << r.output;
+  EXPECT_NE(r.output.find(": not valid YAML: "), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1);
   EXPECT_FALSE(fs::exists(tmp("syntax.out")));
 
   // A tab in the indentation: yaml-cpp's own message, with the line.
   const std::string tab = write("tab.yaml", "name: t\ncluster:\n\tpools: []\n");
   r = fleetsim("validate " + quote(tab));
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err.rfind("error: " + tab + ":3: not valid YAML: ", 0), 0u) << r.err;
+  EXPECT_EQ(r.output.rfind("error: " + tab + ":3: not valid YAML: ", 0), 0u) << r.output;
 }
 
 TEST(CliBadInput, BadDuration) {
@@ -286,7 +269,7 @@ TEST(CliBadInput, BadDuration) {
   p.grace = "10 minutes";
   Result r = run_bad("duration.yaml", p);
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "error: " + tmp("duration.yaml") +
+  EXPECT_EQ(r.output, "error: " + tmp("duration.yaml") +
                        ":10: scheduler.preemption_grace: expected a duration such as 90s, 10m, 4h, 30d, got '10 "
                        "minutes'\n");
 }
@@ -297,8 +280,8 @@ TEST(CliBadInput, GoodRunWritesCompleteResultsDirectory) {
   fs::remove_all(out);
   fs::create_directories(out + "/stale");  // an older result is replaced, not merged
   Result r = fleetsim("run " + quote(path) + " --quiet --out " + quote(out));
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.err, "");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "");
   for (const char* f : {"summary.json", "run.h5", "jobs.csv", "scenario.yaml"})
     EXPECT_TRUE(fs::is_regular_file(fs::path(out) / f)) << f;
   EXPECT_FALSE(fs::exists(out + "/stale"));
@@ -312,7 +295,7 @@ TEST(CliBadInput, GoodRunWritesCompleteResultsDirectory) {
 TEST(CliBadInput, UsageErrorsExitTwo) {
   Result r = fleetsim("run");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("scenario is required"), std::string::npos) << r.err;
+  EXPECT_NE(r.output.find("scenario is required"), std::string::npos) << r.output;
   r = fleetsim("frobnicate");
   EXPECT_EQ(r.status, 2);
 }

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/cli/cli_runner.hpp"
+
 namespace fleetsim {
 namespace {
 
@@ -23,16 +25,9 @@ TEST(CliCompare, VaryKeepsCommasInsideBraces) {
   // Three one-GPU nodes: the 4-pod gang never starts; elastic (min 2) runs on 3.
   std::ofstream(dir + "/s.yaml") << "name: vary\ncluster:\n  pools:\n    - {name: g, instance_type: g5.xlarge, count: 3}\n"
                                     "workload:\n  - {name: t, csv: t.csv}\n";
-  const std::string cmd = std::string("'") + FLEETSIM_BINARY + "' compare '" + dir + "/s.yaml' --out '" + dir +
-                          "/out' --vary 'workload[0].elastic=null,{min_replicas: 2, max_replicas: 4}' 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string text;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
-  const int st = pclose(p);
-  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << text;
+  const auto ran = testing_cli::fleetsim("compare '" + dir + "/s.yaml' --out '" + dir +
+                                         "/out' --vary 'workload[0].elastic=null,{min_replicas: 2, max_replicas: 4}'");
+  ASSERT_EQ(ran.status, 0) << ran.output;
   std::ifstream csv(dir + "/out/compare.csv");
   std::stringstream rows;
   rows << csv.rdbuf();

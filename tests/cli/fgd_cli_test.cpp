@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/cli/cli_runner.hpp"
+
 namespace fleetsim {
 namespace {
 
@@ -31,29 +33,9 @@ std::string write(const std::string& name, const std::string& text) {
   return path;
 }
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-struct Result {
-  int status = -1;
-  std::string out;  // stdout and stderr
-};
-
-Result fleetsim(const std::string& args) {
-  const std::string cmd = quote(FLEETSIM_BINARY) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using testing_cli::quote;
+using Result = testing_cli::CliResult;
+using testing_cli::fleetsim;
 
 std::string nodes() {
   return write("nodes.csv",
@@ -77,11 +59,11 @@ TEST(FgdCli, WritesCsvAndChart) {
   const std::string out = tmp("results");
   const auto r = fleetsim("fgd --nodes " + quote(nodes()) + " --pods " + quote(pods()) +
                           " --seeds 3 --threads 2 --out " + quote(out));
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("at 100% arrived workload"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("fgd"), std::string::npos);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("at 100% arrived workload"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("fgd"), std::string::npos);
   for (const char* f : {"fgd.csv", "fgd-summary.csv", "fgd-runs.csv", "typical-pods.csv", "fgd.png"})
-    EXPECT_TRUE(fs::exists(out + "/" + f)) << f << "\n" << r.out;
+    EXPECT_TRUE(fs::exists(out + "/" + f)) << f << "\n" << r.output;
   EXPECT_FALSE(fs::exists(out + ".partial"));
   std::ifstream csv(out + "/fgd.csv");
   std::string header;
@@ -104,8 +86,8 @@ TEST(FgdCli, PolicySubsetWithoutPlot) {
   const std::string out = tmp("subset");
   const auto r = fleetsim("fgd --nodes " + quote(nodes()) + " --pods " + quote(pods()) +
                           " --seeds 2 --policies fgd,best-fit --no-plot -q --out " + quote(out));
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_EQ(r.out, "");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, "");
   EXPECT_FALSE(fs::exists(out + "/fgd.png"));
   std::ifstream csv(out + "/fgd-runs.csv");
   std::stringstream ss;
@@ -118,18 +100,18 @@ TEST(FgdCli, BadInputExitsWithStatus2) {
   const std::string bad = write("bad_nodes.csv", "sn,cpu_milli,memory_mib,gpu,model\nnode-0,32000,1024,x,T4\n");
   const std::string out = tmp("bad");
   auto r = fleetsim("fgd --nodes " + quote(bad) + " --pods " + quote(pods()) + " --out " + quote(out));
-  EXPECT_EQ(r.status, 2) << r.out;
-  EXPECT_NE(r.out.find("bad_nodes.csv:2: gpu"), std::string::npos) << r.out;
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("bad_nodes.csv:2: gpu"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(out));
 
   r = fleetsim("fgd --nodes " + quote(nodes()) + " --pods " + quote(pods()) + " --policies fgd,best_fit --out " +
                quote(out));
-  EXPECT_EQ(r.status, 2) << r.out;
-  EXPECT_NE(r.out.find("unknown GPU-sharing policy 'best_fit' (did you mean 'best-fit'?)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown GPU-sharing policy 'best_fit' (did you mean 'best-fit'?)"), std::string::npos) << r.output;
 
   r = fleetsim("fgd --nodes " + quote(tmp("missing.csv")) + " --pods " + quote(pods()) + " --out " + quote(out));
-  EXPECT_EQ(r.status, 2) << r.out;
-  EXPECT_NE(r.out.find("missing.csv"), std::string::npos) << r.out;
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("missing.csv"), std::string::npos) << r.output;
 }
 
 }  // namespace

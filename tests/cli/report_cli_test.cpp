@@ -9,28 +9,14 @@
 #include <string>
 
 #include "tests/analysis/sweep_fixture.hpp"
+#include "tests/cli/cli_runner.hpp"
 
 namespace fleetsim {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_cli::fleetsim;
 
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result fleetsim(const std::string& args) {
-  const std::string cmd = std::string("'") + FLEETSIM_BINARY + "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return {-1, "popen failed"};
-  std::string text;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, text};
-}
 
 class ReportCli : public testing_sweep::SweepFolder {};
 
