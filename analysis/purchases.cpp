@@ -77,6 +77,7 @@ Summary::Purchases purchase(const world::RunResult& r, const scenario::Purchasin
   p.list_usd = bill.list_usd;
   p.effective_usd = bill.effective_usd;
   p.unused_usd = bill.unused_usd;
+  p.reserved_hours_used = bill.reserved_hours_used;
   p.rows = std::move(bill.rows);
   return p;
 }

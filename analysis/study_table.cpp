@@ -18,8 +18,16 @@ std::string fmt(const char* f, double a, double b = 0, double c = 0, double d = 
   return buf;
 }
 
-// "$15,120" (whole dollars) or "$15,120.50".
-std::string dollars(double usd) {
+double pool_cost(const Summary& s, const std::string& pool) {
+  auto it = s.cost_by_pool.find(pool);
+  if (it == s.cost_by_pool.end())
+    throw std::invalid_argument("study: run " + s.scenario + " has no pool named " + pool);
+  return it->second;
+}
+
+}  // namespace
+
+std::string usd_text(double usd) {
   const double cents = std::round(usd * 100);
   const auto whole = static_cast<long long>(std::floor(cents / 100));
   const auto rest = static_cast<long long>(cents) - whole * 100;
@@ -30,15 +38,6 @@ std::string dollars(double usd) {
   }
   return "$" + grouped + (rest ? fmt(".%02.0f", static_cast<double>(rest)) : "");
 }
-
-double pool_cost(const Summary& s, const std::string& pool) {
-  auto it = s.cost_by_pool.find(pool);
-  if (it == s.cost_by_pool.end())
-    throw std::invalid_argument("study: run " + s.scenario + " has no pool named " + pool);
-  return it->second;
-}
-
-}  // namespace
 
 StudyTable study_table(const Summary& st, const Summary& dyn, const StudyAssumptions& a) {
   if (!dyn.purchases) throw std::invalid_argument("study: run " + dyn.scenario + " has no purchasing: block");
@@ -101,16 +100,16 @@ void print_study_table(std::ostream& out, const StudyTable& t) {
   out << "fleetsim study: static vs dynamic, part (1): the published table under its own assumptions\n";
   out << "| Component | Static Provisioning | Dynamic Kubernetes | Savings |\n|---|---|---|---|\n";
   for (const auto& l : t.lines)
-    out << "| " << l.component << " | " << dollars(l.static_usd) << "/mo (" << l.static_how << ") | "
-        << dollars(l.dynamic_usd) << "/mo (" << l.dynamic_how << ") | " << fmt("%.0f%%", 100 * l.saving())
+    out << "| " << l.component << " | " << usd_text(l.static_usd) << "/mo (" << l.static_how << ") | "
+        << usd_text(l.dynamic_usd) << "/mo (" << l.dynamic_how << ") | " << fmt("%.0f%%", 100 * l.saving())
         << " |\n";
-  out << "| Total | " << dollars(t.static_usd) << "/mo | " << dollars(t.dynamic_usd) << "/mo | "
+  out << "| Total | " << usd_text(t.static_usd) << "/mo | " << usd_text(t.dynamic_usd) << "/mo | "
       << fmt("%.0f%%", 100 * t.saving()) << " |\n";
   out << "how each figure arises:\n";
   for (const auto& l : t.lines) {
     out << "  " << l.component << "\n";
-    out << "    static   " << dollars(l.static_usd) << " = " << l.static_arithmetic << "  [" << l.static_from << "]\n";
-    out << "    dynamic  " << dollars(l.dynamic_usd) << " = " << l.dynamic_arithmetic << "  [" << l.dynamic_from
+    out << "    static   " << usd_text(l.static_usd) << " = " << l.static_arithmetic << "  [" << l.static_from << "]\n";
+    out << "    dynamic  " << usd_text(l.dynamic_usd) << " = " << l.dynamic_arithmetic << "  [" << l.dynamic_from
         << "]\n";
   }
 }

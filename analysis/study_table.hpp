@@ -55,6 +55,9 @@ struct StudyTable {
 // Throws std::invalid_argument when a run lacks what it needs.
 StudyTable study_table(const Summary& static_run, const Summary& dynamic_inference, const StudyAssumptions& a = {});
 
+// "$15,120" (whole dollars) or "$15,120.50".
+std::string usd_text(double usd);
+
 // The table as the article prints it, with the arithmetic under each line.
 void print_study_table(std::ostream& out, const StudyTable& t);
 // study.csv: component, static_usd, dynamic_usd, saving, static_arithmetic, dynamic_arithmetic, static_from, dynamic_from.

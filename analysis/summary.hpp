@@ -100,6 +100,7 @@ struct Summary {
     std::string policy, price_book;
     std::vector<std::string> commitments, notes;
     double list_usd = 0, effective_usd = 0, unused_usd = 0;
+    double reserved_hours_used = 0;     // instance-hours the reservations covered
     std::vector<models::BillRow> rows;  // by hour and category: purchases.csv
   };
   std::optional<Purchases> purchases;

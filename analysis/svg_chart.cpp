@@ -115,7 +115,8 @@ std::string short_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::abs(v) < 1e-12) return "0";
   char b[32];
-  std::snprintf(b, sizeof b, "%.4g", v);
+  // Whole numbers up to seven digits as they are ("35000", not "3.5e+04").
+  std::snprintf(b, sizeof b, std::abs(v) >= 1e4 && std::abs(v) < 1e7 ? "%.0f" : "%.4g", v);
   return b;
 }
 
@@ -212,6 +213,47 @@ std::string interval_chart(const Axes& a, const std::vector<Interval>& intervals
            "\"/>\n</g>\n";
   }
   return out + "</svg>\n";
+}
+
+std::string grouped_bars(const Axes& a, const std::vector<std::string>& groups, const std::vector<Bars>& series) {
+  double ymax = 0;
+  for (const auto& s : series)
+    for (double v : s.values)
+      if (std::isfinite(v)) ymax = std::max(ymax, v);
+  const double top = series.size() > 1 ? 44 : 28, n = static_cast<double>(std::max<std::size_t>(1, groups.size()));
+  Frame f{static_cast<double>(a.width), static_cast<double>(a.height), top, Range{-0.5, n - 0.5, {}},
+          nice_range(0, ymax)};
+  std::string out = open_svg(a) + axes_body(a, f, false);
+  const double group_w = f.px(1) - f.px(0), bar_w = group_w * 0.8 / static_cast<double>(std::max<std::size_t>(1, series.size()));
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const double center = f.px(static_cast<double>(g));
+    out += "<text x=\"" + coord(center) + "\" y=\"" + coord(f.height - kBottom + 15) + "\" text-anchor=\"middle\">" +
+           escape(groups[g]) + "</text>\n";
+    for (std::size_t k = 0; k < series.size(); ++k) {
+      if (g >= series[k].values.size() || !std::isfinite(series[k].values[g])) continue;
+      const double v = series[k].values[g];
+      const double x = center - group_w * 0.4 + bar_w * static_cast<double>(k), y = f.py(std::max(0.0, v));
+      out += "<rect x=\"" + coord(x) + "\" y=\"" + coord(y) + "\" width=\"" + coord(bar_w - 1) + "\" height=\"" +
+             coord(f.py(0) - y) + "\" fill=\"" + kColors[k % std::size(kColors)] + "\"><title>" +
+             escape(series[k].name + ", " + groups[g]) + ": " + short_number(v) + "</title></rect>\n";
+      out += "<text x=\"" + coord(x + (bar_w - 1) / 2) + "\" y=\"" + coord(y - 3) +
+             "\" text-anchor=\"middle\" font-size=\"9\">" + short_number(v) + "</text>\n";
+    }
+  }
+  for (std::size_t k = 0; series.size() > 1 && k < series.size(); ++k) {
+    const double lx = kLeft + static_cast<double>(k) * 170;
+    out += "<rect x=\"" + coord(lx) + "\" y=\"23\" width=\"12\" height=\"8\" fill=\"" +
+           kColors[k % std::size(kColors)] + "\"/>\n";
+    out += "<text x=\"" + coord(lx + 16) + "\" y=\"31\">" + escape(series[k].name) + "</text>\n";
+  }
+  return out + "</svg>\n";
+}
+
+std::string standalone(const std::string& svg_element) {
+  const std::string open = "<svg ";
+  if (svg_element.compare(0, open.size(), open) != 0) return svg_element;
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" " +
+         svg_element.substr(open.size());
 }
 
 }  // namespace fleetsim::analysis::svg

@@ -38,10 +38,22 @@ struct Interval {
 // line at zero when the range spans it.
 std::string interval_chart(const Axes& axes, const std::vector<Interval>& intervals);
 
+struct Bars {
+  std::string name;
+  std::vector<double> values;  // one per group
+};
+
+// Bars grouped by category: in each group one bar per series (colours and a
+// legend by series), labelled with its value; a bar's <title> names it.
+std::string grouped_bars(const Axes& axes, const std::vector<std::string>& groups, const std::vector<Bars>& series);
+
+// A chart as a file of its own (an .svg): the XML declaration and the SVG namespace.
+std::string standalone(const std::string& svg_element);
+
 // Escapes &, <, >, " and ' for HTML/XML text and attributes.
 std::string escape(const std::string& text);
 // A short, deterministic rendering of a tick or table value: "0", "1.5", "2500",
-// "1.2e+06".
+// "35000", "1.2e+07".
 std::string short_number(double v);
 
 }  // namespace fleetsim::analysis::svg
