@@ -160,6 +160,17 @@ TEST(StudySimulated, TableColumnsAndSavings) {
   EXPECT_NE(text.find("total $9-$13 (mean $11,"), std::string::npos) << text;
 }
 
+TEST(StudySimulated, TheChartInTheDocsIsCurrent) {
+  // docs/study.svg is `fleetsim study`'s chart of the shipped scenarios (README, docs/purchasing.md).
+  const auto st = simulated_study(study_table(run("static.yaml"), run("dynamic-inference.yaml")),
+                                  run("simulated-static-inference.yaml"), run("simulated-inference.yaml"),
+                                  run("simulated-training.yaml"), run("simulated-batch.yaml"));
+  std::ifstream in(fs::path(FLEETSIM_SOURCE_DIR) / "docs" / "study.svg", std::ios::binary);
+  std::ostringstream doc;
+  doc << in.rdbuf();
+  EXPECT_EQ(doc.str(), simulated_study_chart(st)) << "regenerate: fleetsim study && cp results/study/study.svg docs/";
+}
+
 TEST(StudySimulated, RejectsNodesWithSeveralGpus) {
   Summary s;
   s.scenario = "x";
