@@ -78,7 +78,8 @@ std::vector<CostPart> simulated_cost_parts(const Summary& r, double& usd_per_gpu
     double covered = p.reserved_hours_used;
     // The commitments' fees on what they covered: the effective bill less its
     // unused part and less what was left at list price.
-    parts.push_back({"commitments (effective rate)", covered,
+    // Without reservations (a savings plan alone) this is the plan's discount, negative.
+    parts.push_back({covered > 0 ? "commitments (effective rate)" : "commitments: savings-plan discount", covered,
                      p.effective_usd - p.unused_usd - usd_per_gpu_hour * (prov_h - covered), true});
     if (p.unused_usd > 0) parts.push_back({"commitments unused", 0, p.unused_usd});
     for (auto& h : hours) {
@@ -86,8 +87,10 @@ std::vector<CostPart> simulated_cost_parts(const Summary& r, double& usd_per_gpu
       h.gpu_hours -= take;
       covered -= take;
     }
-    parts.front().what += ", covering " + hours.front().what;
-    hours.front().what += " beyond them";
+    if (parts.front().gpu_hours > 0) {
+      parts.front().what += ", covering " + hours.front().what;
+      hours.front().what += " beyond them";
+    }
   }
   for (auto& h : hours) {
     h.usd = h.gpu_hours * usd_per_gpu_hour;
