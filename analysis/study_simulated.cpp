@@ -99,6 +99,12 @@ std::vector<CostPart> simulated_cost_parts(const Summary& r, double& usd_per_gpu
   return parts;
 }
 
+double simulated_bill(const Summary& r) {
+  double rate = 0, usd = 0;
+  for (const auto& p : simulated_cost_parts(r, rate)) usd += p.usd;
+  return usd;
+}
+
 std::vector<std::string> study_effects(const Summary& r) {
   std::vector<std::string> out;
   for (const auto& svc : r.services)
@@ -142,7 +148,7 @@ SimulatedStudy simulated_study(const StudyTable& published, const Summary& stati
     l.published_usd = p.dynamic_usd;
     l.simulated_from = std::string("fleetsim run scenarios/study/") + files[i];
     l.parts = simulated_cost_parts(*runs[i], l.usd_per_gpu_hour);
-    for (const auto& part : l.parts) l.simulated_usd += part.usd;
+    l.simulated_usd = simulated_bill(*runs[i]);
     if (i == 0) l.static_effects = study_effects(static_inference);
     l.simulated_effects = study_effects(*runs[i]);
     if (static_cast<std::size_t>(i) < by_seed.size()) l.simulated_usd_by_seed = by_seed[i];

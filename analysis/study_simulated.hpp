@@ -54,6 +54,8 @@ struct SimulatedStudy {
 // Parts with no hours and no dollars are left out. Throws std::invalid_argument
 // for a run whose nodes do not have one GPU each (a reservation covers node-hours).
 std::vector<CostPart> simulated_cost_parts(const Summary& run, double& usd_per_gpu_hour);
+// The sum of those parts: the run's bill, effective where it has commitments.
+double simulated_bill(const Summary& run);
 
 // The three lines of part (2). `published` is part (1)'s table (its static
 // column is the static runs' bills and its dynamic column the published one);

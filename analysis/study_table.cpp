@@ -6,7 +6,11 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "analysis/purchases.hpp"
+#include "scenario/scenario.hpp"
+#include "sim/recorder.hpp"
 #include "util/csv.hpp"
+#include "world/world.hpp"
 
 namespace fleetsim::analysis {
 
@@ -26,6 +30,16 @@ double pool_cost(const Summary& s, const std::string& pool) {
 }
 
 }  // namespace
+
+Summary run_study_scenario(const std::string& path, std::uint64_t seed_offset) {
+  const auto sc = scenario::load_scenario(path);
+  sim::NullRecorder rec;
+  world::World w(sc, sc.seed + seed_offset, rec);
+  const auto r = w.run();
+  auto sum = summarize(r);
+  add_purchases(sum, r, sc.purchasing);
+  return sum;
+}
 
 std::string usd_text(double usd) {
   const double cents = std::round(usd * 100);

@@ -19,6 +19,7 @@
 // from runs of scenarios/study/; the two just-in-time lines bill nodes only
 // while work runs, which no run reproduces to the dollar, and are computed
 // from these assumptions with the arithmetic shown.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,10 @@ struct StudyTable {
 // `dynamic_inference`: scenarios/study/dynamic-inference.yaml (its purchased bill).
 // Throws std::invalid_argument when a run lacks what it needs.
 StudyTable study_table(const Summary& static_run, const Summary& dynamic_inference, const StudyAssumptions& a = {});
+
+// Loads and runs one of the study's scenarios under its seed + `seed_offset`,
+// and summarizes it with its purchase options applied.
+Summary run_study_scenario(const std::string& path, std::uint64_t seed_offset = 0);
 
 // "$15,120" (whole dollars) or "$15,120.50".
 std::string usd_text(double usd);

@@ -2,16 +2,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 #include <iostream>
+#include <stdexcept>
 
-#include "analysis/purchases.hpp"
 #include "analysis/study_simulated.hpp"
 #include "analysis/study_table.hpp"
-#include "analysis/summary.hpp"
-#include "scenario/scenario.hpp"
-#include "sim/recorder.hpp"
-#include "world/world.hpp"
 
 namespace fleetsim::cli {
 
@@ -35,13 +30,7 @@ CLI::App* add_study_command(CLI::App& app, StudyArgs& a) {
 int cmd_study(const StudyArgs& a) {
   const fs::path dir = a.dir.empty() ? fs::path(FLEETSIM_SOURCE_DIR) / "scenarios" / "study" : fs::path(a.dir);
   auto run = [&](const std::string& file, std::uint64_t seed_offset = 0) {
-    const auto s = scenario::load_scenario((dir / file).string());
-    sim::NullRecorder rec;
-    world::World w(s, s.seed + seed_offset, rec);
-    const auto r = w.run();
-    auto sum = analysis::summarize(r);
-    analysis::add_purchases(sum, r, s.purchasing);
-    return sum;
+    return analysis::run_study_scenario((dir / file).string(), seed_offset);
   };
   const auto table = analysis::study_table(run("static.yaml"), run("dynamic-inference.yaml"));
   analysis::print_study_table(std::cout, table);
@@ -52,10 +41,7 @@ int cmd_study(const StudyArgs& a) {
   for (int i = 0; i < 3; ++i)
     for (int k = 0; k < a.seeds; ++k) {
       auto sum = run(simulated[i], static_cast<std::uint64_t>(k));
-      double rate = 0;
-      double usd = 0;
-      for (const auto& p : analysis::simulated_cost_parts(sum, rate)) usd += p.usd;
-      by_seed[i].push_back(usd);
+      by_seed[i].push_back(analysis::simulated_bill(sum));
       if (k == 0) first.push_back(std::move(sum));
     }
   const auto study = analysis::simulated_study(table, run("simulated-static-inference.yaml"), first[0], first[1],

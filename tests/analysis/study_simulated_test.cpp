@@ -10,14 +10,10 @@
 #include <regex>
 #include <sstream>
 
-#include "analysis/purchases.hpp"
 #include "analysis/study_simulated.hpp"
 #include "analysis/svg_chart.hpp"
 #include "tests/cli/cli_runner.hpp"
-#include "scenario/scenario.hpp"
-#include "sim/recorder.hpp"
 #include "util/csv.hpp"
-#include "world/world.hpp"
 
 namespace fleetsim::analysis {
 namespace {
@@ -26,15 +22,7 @@ namespace fs = std::filesystem;
 
 const fs::path kStudy = fs::path(FLEETSIM_SOURCE_DIR) / "scenarios" / "study";
 
-Summary run(const std::string& file) {
-  const auto sc = scenario::load_scenario((kStudy / file).string());
-  sim::NullRecorder rec;
-  world::World w(sc, sc.seed, rec);
-  const auto r = w.run();
-  auto s = summarize(r);
-  add_purchases(s, r, sc.purchasing);
-  return s;
-}
+Summary run(const std::string& file) { return run_study_scenario((kStudy / file).string()); }
 
 const CostPart& part(const std::vector<CostPart>& parts, const std::string& prefix) {
   for (const auto& p : parts)

@@ -20,20 +20,7 @@ namespace fs = std::filesystem;
 
 const fs::path kStudy = fs::path(FLEETSIM_SOURCE_DIR) / "scenarios" / "study";
 
-struct Run {
-  world::RunResult r;
-  Summary s;
-};
-
-Run run(const std::string& file) {
-  const auto sc = scenario::load_scenario((kStudy / file).string());
-  sim::NullRecorder rec;
-  world::World w(sc, sc.seed, rec);
-  Run out{w.run(), {}};
-  out.s = summarize(out.r);
-  add_purchases(out.s, out.r, sc.purchasing);
-  return out;
-}
+Summary run(const std::string& file) { return run_study_scenario((kStudy / file).string()); }
 
 double dollars(double usd) { return std::round(usd); }
 
@@ -51,33 +38,33 @@ TEST(StudyTable, EveryScenarioOfTheFolderIsRunHere) {
 TEST(StudyTable, StaticScenarioBillsThePublishedStaticColumn) {
   const auto st = run("static.yaml");
   // 720 h x $7.00: 3 nodes $15,120, 2 nodes $10,080, 1 node $5,040.
-  EXPECT_NEAR(st.s.cost_by_pool.at("inference"), 15120, 1e-6);
-  EXPECT_NEAR(st.s.cost_by_pool.at("training"), 10080, 1e-6);
-  EXPECT_NEAR(st.s.cost_by_pool.at("batch"), 5040, 1e-6);
-  EXPECT_NEAR(st.s.cost_total, 30240, 1e-6);
-  EXPECT_NEAR(st.s.cost_allocated + st.s.cost_idle, st.s.cost_total, 1e-6);
-  EXPECT_EQ(st.s.jobs_succeeded, 93u);  // 60 training, 30 batch and the 3 endpoints, which end at the horizon
-  EXPECT_FALSE(st.s.purchases);
+  EXPECT_NEAR(st.cost_by_pool.at("inference"), 15120, 1e-6);
+  EXPECT_NEAR(st.cost_by_pool.at("training"), 10080, 1e-6);
+  EXPECT_NEAR(st.cost_by_pool.at("batch"), 5040, 1e-6);
+  EXPECT_NEAR(st.cost_total, 30240, 1e-6);
+  EXPECT_NEAR(st.cost_allocated + st.cost_idle, st.cost_total, 1e-6);
+  EXPECT_EQ(st.jobs_succeeded, 93u);  // 60 training, 30 batch and the 3 endpoints, which end at the horizon
+  EXPECT_FALSE(st.purchases);
 }
 
 TEST(StudyTable, DynamicInferenceIsThreeReservedEndpointsAtFourTwenty) {
   const auto d = run("dynamic-inference.yaml");
-  ASSERT_TRUE(d.s.purchases);
-  const auto& p = *d.s.purchases;
+  ASSERT_TRUE(d.purchases);
+  const auto& p = *d.purchases;
   // Effective: 3 x (18,396 / 8,760 + 2.10) x 720 h = 3 x 4.20 x 720 = $9,072.
   EXPECT_NEAR(p.effective_usd, 9072, 1e-6);
   // List: 3 x $6.00 x 720 h = $12,960, which is also the run's node bill.
   EXPECT_NEAR(p.list_usd, 12960, 1e-6);
-  EXPECT_NEAR(p.list_usd, d.s.cost_total, 1e-6);
+  EXPECT_NEAR(p.list_usd, d.cost_total, 1e-6);
   EXPECT_NEAR(p.unused_usd, 0, 1e-9);
   EXPECT_EQ(p.commitments, (std::vector<std::string>{"reserved 3 x study-a10g 1y partial-upfront"}));
   // allocated + idle = the node bill; the commitment savings are the difference to the effective bill.
-  EXPECT_NEAR(d.s.cost_allocated + d.s.cost_idle, p.list_usd, 1e-6);
+  EXPECT_NEAR(d.cost_allocated + d.cost_idle, p.list_usd, 1e-6);
   EXPECT_NEAR(p.list_usd - p.effective_usd, 3888, 1e-6);
 }
 
 TEST(StudyTable, PublishedTableToTheDollar) {
-  const auto t = study_table(run("static.yaml").s, run("dynamic-inference.yaml").s);
+  const auto t = study_table(run("static.yaml"), run("dynamic-inference.yaml"));
   ASSERT_EQ(t.lines.size(), 3u);
   const double published[3][2] = {{15120, 9072}, {10080, 1680}, {5040, 756}};
   const double savings[3] = {0.40, 0.83, 0.85};  // as printed, rounded to whole percent
